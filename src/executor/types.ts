@@ -1,0 +1,31 @@
+/** How a child process ended. */
+export interface ProcessOutcome {
+  /** null when killed by a signal. */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Why we stopped it, if we did. */
+  stoppedBy: 'wall_timeout' | 'inactivity_timeout' | 'abort' | null;
+  durationMs: number;
+}
+
+export interface RunProcessOptions {
+  argv: string[];
+  cwd: string;
+  /** Added to a minimal inherited environment. */
+  env?: Record<string, string>;
+  stdin?: string | null;
+  wallTimeoutMs: number;
+  inactivityTimeoutMs: number;
+  /** Time between SIGTERM and SIGKILL to the process group. */
+  killGraceMs?: number;
+  /** Each chunk of output is appended here as it arrives (the per-attempt log file). */
+  logFile?: string;
+  /** Called with each complete output line (live view, last-line display). */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  signal?: AbortSignal;
+}
+
+/** The port through which the engine starts agent processes. */
+export type ProcessRunner = (options: RunProcessOptions) => Promise<ProcessOutcome>;

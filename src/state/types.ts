@@ -1,0 +1,128 @@
+import type { ErrorClass, ReviewFinding, TokenUsage } from '../agents/types.js';
+import type { Role } from '../config/schema.js';
+import type { Lane } from '../feature/types.js';
+
+export const RUN_STATUSES = ['running', 'paused', 'completed', 'failed', 'aborted'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/**
+ * The append-only event log is the single source of truth; the snapshot is derived from it by `reduce`.
+ * Every event carries its time (`at`, ISO) and a monotonically increasing sequence number (`seq`).
+ */
+export type OrchestrationEvent = { seq: number; at: string } & (
+  | {
+      type: 'run_started';
+      runId: string;
+      feature: string;
+      configHash: string;
+      workPackages: { id: string; title: string; dependencies: string[] }[];
+    }
+  | { type: 'run_resumed'; runId: string }
+  | { type: 'lane_changed'; wp: string; lane: Lane; reason?: string }
+  | {
+      type: 'attempt_started';
+      wp: string;
+      role: Role;
+      agent: string;
+      attempt: number;
+      logFile: string;
+    }
+  | {
+      type: 'attempt_finished';
+      wp: string;
+      role: Role;
+      agent: string;
+      attempt: number;
+      success: boolean;
+      summary: string;
+      errorClass?: ErrorClass;
+      exitCode: number | null;
+      durationMs: number;
+      costUsd?: number;
+      tokens?: TokenUsage;
+    }
+  | {
+      type: 'review_verdict';
+      wp: string;
+      agent: string;
+      verdict: 'approved' | 'changes_requested';
+      summary: string;
+      findings: ReviewFinding[];
+    }
+  | { type: 'fallback'; wp: string; role: Role; from: string; to: string; reason: string }
+  | { type: 'agent_cooldown'; agent: string; until: string; reason: string }
+  | { type: 'wp_failed'; wp: string; reason: string }
+  | { type: 'wp_blocked'; wp: string; by: string }
+  | { type: 'run_finished'; status: Exclude<RunStatus, 'running'>; message: string }
+);
+export type EventType = OrchestrationEvent['type'];
+/** An event before the store stamps `seq` and `at`. */
+export type NewEvent = OrchestrationEvent extends infer E
+  ? E extends OrchestrationEvent
+    ? Omit<E, 'seq' | 'at'>
+    : never
+  : never;
+
+export interface AttemptRecord {
+  role: Role;
+  agent: string;
+  attempt: number;
+  startedAt: string;
+  finishedAt: string | null;
+  success: boolean | null;
+  summary: string;
+  errorClass: ErrorClass | null;
+  exitCode: number | null;
+  logFile: string;
+  costUsd: number;
+  tokens: TokenUsage;
+}
+
+/** One WP's execution (the seed's WPExecution, plus cost and tokens). */
+export interface WPExecution {
+  wpId: string;
+  title: string;
+  dependencies: string[];
+  lane: Lane;
+  implementationAgent: string | null;
+  reviewAgent: string | null;
+  implementationRetries: number;
+  reviewRounds: number;
+  fallbackAgentsTried: string[];
+  attempts: AttemptRecord[];
+  reviewFeedback: { verdict: string; summary: string; findings: ReviewFinding[] } | null;
+  lastError: string | null;
+  /** Wall time the WP first started and last finished. */
+  startedAt: string | null;
+  completedAt: string | null;
+  costUsd: number;
+  tokens: TokenUsage;
+  /** The last line the running agent printed (not persisted in events; filled by live views). */
+  lastLine?: string;
+}
+
+/** The whole run (the seed's OrchestrationRun, plus cost and tokens). */
+export interface OrchestrationRun {
+  runId: string;
+  feature: string;
+  configHash: string;
+  status: RunStatus;
+  startedAt: string;
+  /** Time of the last event. */
+  updatedAt: string;
+  completedAt: string | null;
+  message: string | null;
+  wpsTotal: number;
+  wpsCompleted: number;
+  wpsFailed: number;
+  parallelPeak: number;
+  totalInvocations: number;
+  retries: number;
+  fallbacks: number;
+  costUsd: number;
+  tokens: TokenUsage;
+  agentCooldowns: Record<string, string>;
+  workPackages: Record<string, WPExecution>;
+  /** seq of the last event folded in. */
+  lastSeq: number;
+}
