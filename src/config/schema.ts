@@ -13,7 +13,10 @@ const nonNegativeInt = z.number().int().nonnegative();
 
 export const agentSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  roles: z.array(z.enum(ROLES)).min(1, 'an agent needs at least one role').default(['implementation', 'review']),
+  roles: z
+    .array(z.enum(ROLES))
+    .min(1, 'an agent needs at least one role')
+    .default(['implementation', 'review']),
   /** 0-100; higher is preferred. */
   priority: z.number().int().min(0).max(100).default(50),
   max_concurrent: positiveInt.default(1),

@@ -126,3 +126,20 @@ export interface OrchestrationRun {
   /** seq of the last event folded in. */
   lastSeq: number;
 }
+
+/**
+ * The port through which the engine persists a run. The event log is the truth; the snapshot is derived
+ * (and may lag it). Implementations: a file store (CLI, and the action, whose cache step syncs the same files).
+ */
+export interface StateStore {
+  /** Where this store keeps its files (for messages and for the action's cache step). */
+  readonly location: string;
+  /** The events recorded so far, oldest first; [] when none. Throws KittyError('state') naming the file on corruption. */
+  load(): Promise<OrchestrationEvent[]>;
+  /** Stamp `seq` and `at`, append durably, and return the stamped events. */
+  append(events: NewEvent[]): Promise<OrchestrationEvent[]>;
+  /** Persist the derived snapshot atomically, keeping a backup of the previous one. */
+  writeSnapshot(run: OrchestrationRun): Promise<void>;
+  /** Take the feature's run lock; throws KittyError('state') naming the holder if another live run has it. */
+  lock(): Promise<() => Promise<void>>;
+}

@@ -1,0 +1,81 @@
+import type { Lane } from '../feature/types.js';
+import type { OrchestrationRun, RunStatus, WPExecution } from '../state/types.js';
+
+/** One row of every progress table (terminal, PR comment, check run, job summary). */
+export interface WpRow {
+  id: string;
+  title: string;
+  lane: Lane;
+  /** The agent working on it now, or the one that last did. */
+  agent: string | null;
+  /** Implementation attempts so far. */
+  attempt: number;
+  reviewRounds: number;
+  durationMs: number | null;
+  costUsd: number;
+  lastLine: string | null;
+  lastError: string | null;
+}
+
+export interface RunView {
+  feature: string;
+  runId: string;
+  status: RunStatus;
+  elapsedMs: number;
+  done: number;
+  total: number;
+  running: number;
+  failed: number;
+  blocked: number;
+  costUsd: number;
+  tokens: { input: number; output: number };
+  retries: number;
+  fallbacks: number;
+  message: string | null;
+  rows: WpRow[];
+}
+
+const RUNNING_LANES: readonly Lane[] = ['claimed', 'in_progress', 'for_review', 'in_review', 'approved'];
+
+function wpRow(wp: WPExecution, now: Date): WpRow {
+  const last = wp.attempts.at(-1);
+  const end = wp.completedAt ? Date.parse(wp.completedAt) : now.getTime();
+  return {
+    id: wp.wpId,
+    title: wp.title,
+    lane: wp.lane,
+    agent: last?.agent ?? wp.implementationAgent,
+    attempt: wp.attempts.filter((a) => a.role === 'implementation').length,
+    reviewRounds: wp.reviewRounds,
+    durationMs: wp.startedAt ? Math.max(0, end - Date.parse(wp.startedAt)) : null,
+    costUsd: wp.costUsd,
+    lastLine: wp.lastLine ?? null,
+    lastError: wp.lastError,
+  };
+}
+
+/** The view every renderer draws from: derived from the run snapshot alone, so renderers stay pure. */
+export function toRunView(run: OrchestrationRun, now: Date): RunView {
+  const rows = Object.values(run.workPackages)
+    .sort((a, b) => a.wpId.localeCompare(b.wpId))
+    .map((wp) => wpRow(wp, now));
+  const end = run.completedAt ? Date.parse(run.completedAt) : now.getTime();
+  const count = (lanes: readonly Lane[]) => rows.filter((r) => lanes.includes(r.lane)).length;
+  return {
+    feature: run.feature,
+    runId: run.runId,
+    status: run.status,
+    elapsedMs: Math.max(0, end - Date.parse(run.startedAt)),
+    done: count(['done']),
+    total: rows.length,
+    running: count(RUNNING_LANES),
+    failed: count(['failed']),
+    blocked: count(['blocked']),
+    costUsd: run.costUsd,
+    tokens: run.tokens,
+    retries: run.retries,
+    fallbacks: run.fallbacks,
+    message: run.message,
+    rows,
+  };
+}
