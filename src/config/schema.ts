@@ -48,8 +48,10 @@ export const configSchema = z
         strategy: z.enum(FALLBACK_STRATEGIES).default('next_in_list'),
         /** Retries with the same agent before the fallback strategy applies. */
         max_retries: z.number().int().min(0).max(10).default(1),
+        /** First retry delay; it doubles on each further retry, capped at 30 s. */
+        backoff_seconds: z.number().min(0).max(30).default(2),
       })
-      .default({ strategy: 'next_in_list', max_retries: 1 }),
+      .default({ strategy: 'next_in_list', max_retries: 1, backoff_seconds: 2 }),
     single_agent_mode: z
       .strictObject({
         enabled: z.boolean().default(false),

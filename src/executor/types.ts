@@ -25,6 +25,10 @@ export interface RunProcessOptions {
   /** Called with each complete output line (live view, last-line display). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   signal?: AbortSignal;
+  /** Called once the child is spawned, with its pid (= its process group id). */
+  onSpawn?: (pid: number) => void;
+  /** Applied to everything written to the log file and passed to onLine (secret redaction). */
+  redact?: (text: string) => string;
 }
 
 /** The port through which the engine starts agent processes. */

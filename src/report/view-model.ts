@@ -1,3 +1,5 @@
+import type { TokenUsage } from '../agents/types.js';
+import type { Role } from '../config/schema.js';
 import type { Lane } from '../feature/types.js';
 import type { OrchestrationRun, RunStatus, WPExecution } from '../state/types.js';
 
@@ -17,6 +19,18 @@ export interface WpRow {
   lastError: string | null;
 }
 
+/** How one agent fared over the run, both roles together. */
+export interface AgentUsage {
+  agent: string;
+  roles: Role[];
+  /** Attempts that finished (a running one is not counted yet). */
+  attempts: number;
+  succeeded: number;
+  failed: number;
+  costUsd: number;
+  tokens: TokenUsage;
+}
+
 export interface RunView {
   feature: string;
   runId: string;
@@ -33,6 +47,8 @@ export interface RunView {
   fallbacks: number;
   message: string | null;
   rows: WpRow[];
+  /** Every agent that finished an attempt, most used first. */
+  agents: AgentUsage[];
 }
 
 const RUNNING_LANES: readonly Lane[] = ['claimed', 'in_progress', 'for_review', 'in_review', 'approved'];
@@ -52,6 +68,37 @@ function wpRow(wp: WPExecution, now: Date): WpRow {
     lastLine: wp.lastLine ?? null,
     lastError: wp.lastError,
   };
+}
+
+function agentUsage(run: OrchestrationRun): AgentUsage[] {
+  const byAgent = new Map<string, AgentUsage>();
+  for (const wp of Object.values(run.workPackages)) {
+    for (const a of wp.attempts) {
+      if (a.success === null) continue;
+      const usage = byAgent.get(a.agent) ?? {
+        agent: a.agent,
+        roles: [],
+        attempts: 0,
+        succeeded: 0,
+        failed: 0,
+        costUsd: 0,
+        tokens: { input: 0, output: 0 },
+      };
+      if (!usage.roles.includes(a.role)) usage.roles.push(a.role);
+      usage.attempts++;
+      if (a.success) usage.succeeded++;
+      else usage.failed++;
+      usage.costUsd += a.costUsd;
+      usage.tokens = {
+        input: usage.tokens.input + a.tokens.input,
+        output: usage.tokens.output + a.tokens.output,
+      };
+      byAgent.set(a.agent, usage);
+    }
+  }
+  return [...byAgent.values()]
+    .map((u) => ({ ...u, roles: [...u.roles].sort() }))
+    .sort((a, b) => b.attempts - a.attempts || a.agent.localeCompare(b.agent));
 }
 
 /** The view every renderer draws from: derived from the run snapshot alone, so renderers stay pure. */
@@ -77,5 +124,6 @@ export function toRunView(run: OrchestrationRun, now: Date): RunView {
     fallbacks: run.fallbacks,
     message: run.message,
     rows,
+    agents: agentUsage(run),
   };
 }

@@ -1,0 +1,103 @@
+/**
+ * State figures: reduce / applyEvent over 100k events, loading a 100k-event log, append throughput.
+ * Run: npx tsx bench/state.bench.ts
+ */
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createFileStore, statePaths } from '../src/state/file-store.js';
+import { applyEvent, reduce } from '../src/state/reduce.js';
+import type { NewEvent, OrchestrationEvent, OrchestrationRun } from '../src/state/types.js';
+
+const WPS = 40;
+const EVENTS = 100_000;
+
+/** A plausible log: WPs cycling through implement -> review with some parallelism, cost on every finish. */
+function syntheticLog(count: number): OrchestrationEvent[] {
+  const ids = Array.from({ length: WPS }, (_, i) => `WP${String(i + 1).padStart(2, '0')}`);
+  const events: NewEvent[] = [
+    {
+      type: 'run_started',
+      runId: 'bench',
+      feature: '001-bench',
+      configHash: 'h',
+      workPackages: ids.map((id) => ({ id, title: id, dependencies: [] })),
+    },
+  ];
+  for (let i = 0; events.length < count; i++) {
+    const wp = ids[i % WPS] as string;
+    const role = i % 3 === 2 ? 'review' : 'implementation';
+    const attempt = Math.floor(i / WPS) + 1;
+    events.push(
+      { type: 'lane_changed', wp, lane: role === 'review' ? 'in_review' : 'in_progress' },
+      { type: 'attempt_started', wp, role, agent: 'claude', attempt, logFile: `/l/${wp}.log` },
+      {
+        type: 'attempt_finished',
+        wp,
+        role,
+        agent: 'claude',
+        attempt,
+        success: true,
+        summary: 'ok',
+        exitCode: 0,
+        durationMs: 1000,
+        costUsd: 0.01,
+        tokens: { input: 1000, output: 200 },
+      },
+    );
+  }
+  return events.slice(0, count).map((e, i) => ({ ...e, seq: i + 1, at: new Date(1e12 + i * 1000).toISOString() }) as OrchestrationEvent);
+}
+
+function time<T>(label: string, fn: () => T): T {
+  const start = performance.now();
+  const result = fn();
+  console.log(`${label.padEnd(44)} ${(performance.now() - start).toFixed(1).padStart(9)} ms`);
+  return result;
+}
+
+async function timeAsync<T>(label: string, fn: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const result = await fn();
+  const ms = performance.now() - start;
+  console.log(`${label.padEnd(44)} ${ms.toFixed(1).padStart(9)} ms`);
+  return [result, ms];
+}
+
+async function main(): Promise<void> {
+  const events = syntheticLog(EVENTS);
+  time('reduce, 100k events', () => reduce(events));
+  time('reduce, 100k events (warm)', () => reduce(events));
+  time('applyEvent fold, 100k events', () =>
+    events.reduce<OrchestrationRun | null>((run, e) => applyEvent(run, e), null),
+  );
+
+  const repoDir = await mkdtemp(path.join(tmpdir(), 'kitty-bench-'));
+  try {
+    const file = statePaths(repoDir, '001-bench').events;
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const store = createFileStore({ repoDir, feature: '001-bench' });
+    await timeAsync('load (read + parse), 100k-event log', () => store.load());
+
+    const one: NewEvent = { type: 'lane_changed', wp: 'WP01', lane: 'in_progress' };
+    const n = 500;
+    const [, single] = await timeAsync(`append x${n}, one event each (fsync each)`, async () => {
+      for (let i = 0; i < n; i++) await store.append([one]);
+    });
+    console.log(`${'  -> appends per second'.padEnd(44)} ${((n / single) * 1000).toFixed(0).padStart(9)}`);
+    const [, batched] = await timeAsync(`append x${n / 10}, 10 events each`, async () => {
+      for (let i = 0; i < n / 10; i++) await store.append(Array.from({ length: 10 }, () => one));
+    });
+    console.log(`${'  -> events per second'.padEnd(44)} ${((n / batched) * 1000).toFixed(0).padStart(9)}`);
+    const [, concurrent] = await timeAsync(`append x${n}, all at once (queued)`, () =>
+      Promise.all(Array.from({ length: n }, () => store.append([one]))),
+    );
+    console.log(`${'  -> appends per second'.padEnd(44)} ${((n / concurrent) * 1000).toFixed(0).padStart(9)}`);
+  } finally {
+    await rm(repoDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { detectAgents } from '../../agents/detect.js';
+import { loadConfig, type ConfigOverrides } from '../../config/index.js';
+import type { Config, Role } from '../../config/schema.js';
+import { readFeature } from '../../feature/index.js';
+import { candidatesFor } from '../../scheduler/index.js';
+import type { CliIO } from '../io.js';
+import { planView, renderPlan } from './plan.js';
+
+/** Agents in the order the run would try them for a role, by config alone. */
+function agentOrder(config: Config, role: Role): string[] {
+  return candidatesFor(role, config, new Map());
+}
+
+/** `orchestrate --dry-run`: the plan plus the agents each role would use, with nothing run. */
+export async function dryRun(io: CliIO, options: { repo: string; feature: string; overrides: ConfigOverrides; json: boolean }): Promise<void> {
+  const repoDir = path.resolve(io.cwd, options.repo);
+  const { feature, warnings } = await readFeature(options.feature, repoDir);
+  for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
+  const config = await loadConfig({ repoDir, overrides: options.overrides, detectedAgents: await detectAgents({ env: io.env }) });
+  const agents = { implementation: agentOrder(config, 'implementation'), review: agentOrder(config, 'review') };
+  const view = planView(feature);
+  if (options.json) {
+    io.stdout(`${JSON.stringify({ ...view, agents, concurrency: config.global.concurrency }, null, 2)}\n`);
+    return;
+  }
+  io.stdout(renderPlan(view, io.isTTY && !io.env.NO_COLOR));
+  io.stdout(`\nImplementation agents, in order: ${agents.implementation.join(', ') || '(none)'}\n`);
+  io.stdout(`Review agents, in order: ${agents.review.join(', ') || '(none)'}\n`);
+  const single = config.single_agent_mode;
+  if (single.enabled) io.stdout(`Single-agent mode: reviews wait ${single.delay_seconds} s after implementing.\n`);
+  io.stdout(`Up to ${config.global.concurrency} work packages at once. Dry run: nothing was started.\n`);
+}

@@ -1,0 +1,102 @@
+import path from 'node:path';
+import type { ConfigOverrides } from '../config/merge.js';
+import { ABORT_REASON } from '../engine/run.js';
+import type { Logger } from '../engine/types.js';
+import { killAllChildren } from '../executor/process-tree.js';
+import { createTerminalView } from '../report/terminal-view.js';
+import { featureLogDir, runFeature } from '../run-feature.js';
+import type { RunStatus } from '../state/types.js';
+import { abortRequested } from './abort-marker.js';
+import type { CliIO } from './io.js';
+
+export interface SessionOptions {
+  repo: string;
+  feature: string;
+  overrides: ConfigOverrides;
+  resume: boolean;
+  json: boolean;
+}
+
+/** Exit codes of a run: scripts can tell "all done" from "needs a human" from "stopped". */
+export const RUN_EXIT_CODES: Record<RunStatus, number> = {
+  completed: 0,
+  running: 1,
+  failed: 1,
+  aborted: 1,
+  paused: 3,
+};
+const INTERRUPTED_EXIT_CODE = 130;
+
+function cliLogger(io: CliIO): Logger {
+  return {
+    info: (m) => io.stderr(`${m}\n`),
+    warn: (m) => io.stderr(`warning: ${m}\n`),
+    debug: (m) => (io.env.KITTY_DEBUG ? io.stderr(`debug: ${m}\n`) : undefined),
+  };
+}
+
+/**
+ * Stop on the first Ctrl+C (agents asked to stop, state saved, resume hint); force on the second. SIGTERM stops
+ * the same way; it ends the run for good when `abort` asked for it, else it pauses for a resume.
+ */
+function trapSignals(io: CliIO, repoDir: string, feature: () => string | null, controller: AbortController): () => void {
+  const onInterrupt = () => {
+    if (controller.signal.aborted) {
+      io.stderr('\nForced stop: agents killed; the last state saved stays. Resume later.\n');
+      killAllChildren();
+      process.exit(INTERRUPTED_EXIT_CODE);
+    }
+    io.stderr('\nStopping: asking agents to stop and saving state (Ctrl+C again to force)…\n');
+    controller.abort('interrupted');
+  };
+  const onTerminate = () => {
+    const slug = feature();
+    void (slug ? abortRequested(repoDir, slug) : Promise.resolve(false)).then((abort) => {
+      if (!controller.signal.aborted) controller.abort(abort ? ABORT_REASON : 'terminated');
+    });
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onTerminate);
+  return () => {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onTerminate);
+  };
+}
+
+/** Run or resume a feature with the terminal view the output calls for; returns the exit code. */
+export async function runInTerminal(io: CliIO, options: SessionOptions): Promise<number> {
+  const repoDir = path.resolve(io.cwd, options.repo);
+  const controller = new AbortController();
+  let slug: string | null = null;
+  let view: ReturnType<typeof createTerminalView> | null = null;
+  const untrap = trapSignals(io, repoDir, () => slug, controller);
+  try {
+    const outcome = await runFeature({
+      repoDir,
+      feature: options.feature,
+      overrides: options.overrides,
+      resume: options.resume,
+      signal: controller.signal,
+      logger: cliLogger(io),
+      env: io.env,
+      onEvent: (event, run) => {
+        slug ??= run.feature;
+        view ??= createTerminalView({
+          mode: options.json ? 'json' : io.isTTY ? 'live' : 'plain',
+          write: io.stdout,
+          width: () => process.stdout.columns || 100,
+          color: io.isTTY && !io.env.NO_COLOR,
+          logDir: featureLogDir(repoDir, run.feature),
+        });
+        view.onEvent(event, run);
+      },
+      onAgentLine: (wp, line) => view?.onAgentLine(wp, line),
+    });
+    view ??= createTerminalView({ mode: options.json ? 'json' : 'plain', write: io.stdout, color: false, logDir: featureLogDir(repoDir, outcome.run.feature) });
+    view.close(outcome.run);
+    const interrupted = controller.signal.aborted && outcome.run.status === 'paused';
+    return interrupted ? INTERRUPTED_EXIT_CODE : RUN_EXIT_CODES[outcome.run.status];
+  } finally {
+    untrap();
+  }
+}

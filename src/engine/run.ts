@@ -1,0 +1,144 @@
+import { buildGraph } from '../graph/work-graph.js';
+import type { Lane, WorkPackage } from '../feature/types.js';
+import { readyWps } from '../scheduler/plan.js';
+import type { OrchestrationRun } from '../state/types.js';
+import { AgentPool } from './agent-pool.js';
+import { systemClock } from './clock.js';
+import { escalationMessage } from './escalation.js';
+import { Recorder } from './recorder.js';
+import { startOrResume, stopLeftoverAgents } from './start.js';
+import type { OrchestrateOptions, RunOutcome } from './types.js';
+import { runWorkPackage, type CycleContext } from './wp-cycle.js';
+
+/** Why a run was stopped from outside: `abort` ends it for good, anything else pauses it for a resume. */
+export const ABORT_REASON = 'abort';
+
+export interface EngineExtras {
+  /** Stops the process group of an agent left running by a crashed orchestrator. */
+  killGroup: (pid: number) => Promise<void>;
+  redact: (text: string) => string;
+}
+
+/**
+ * Run (or resume) a feature to the end: every WP done, or every WP that can still move has moved and the rest
+ * are failed or blocked (the run is then paused for a human), or the run was stopped.
+ */
+export async function orchestrate(options: OrchestrateOptions, extras: EngineExtras): Promise<RunOutcome> {
+  const release = await options.store.lock();
+  try {
+    const recorder = new Recorder(options.store, await options.store.load(), options.logger, options.onEvent);
+    await startOrResume(recorder, options, options.resume);
+    await stopLeftoverAgents(options.logDir, extras.killGroup);
+    const stop = linkedStop(options);
+    try {
+      await schedule(cycleContext(options, extras, recorder, stop.signal));
+    } finally {
+      stop.dispose();
+    }
+    await recorder.record({ type: 'run_finished', ...finalStatus(options, recorder.run, stop.signal) });
+    await recorder.flush();
+    return { run: recorder.run };
+  } finally {
+    await release();
+  }
+}
+
+function cycleContext(options: OrchestrateOptions, extras: EngineExtras, recorder: Recorder, signal: AbortSignal): CycleContext {
+  const clock = options.clock ?? systemClock;
+  return {
+    feature: options.feature,
+    host: options.host,
+    logger: options.logger,
+    config: options.config,
+    pool: new AgentPool(options.config, clock),
+    clock,
+    recorder,
+    runProcess: options.runProcess,
+    logDir: options.logDir,
+    redact: extras.redact,
+    signal,
+    onAgentLine: options.onAgentLine,
+  };
+}
+
+/** The caller's signal plus the run's global timeout, as one signal. */
+function linkedStop(options: OrchestrateOptions): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const limit = options.config.global.timeout_seconds;
+  const timer = limit > 0 ? setTimeout(() => controller.abort('global timeout'), limit * 1000) : null;
+  timer?.unref();
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+function lanesOf(run: OrchestrationRun): Map<string, Lane> {
+  return new Map(Object.values(run.workPackages).map((wp) => [wp.wpId, wp.lane]));
+}
+
+/** The scheduling loop: start ready WPs (longest remaining path first) while an implementer is free. */
+async function schedule(ctx: CycleContext): Promise<void> {
+  const graph = buildGraph(ctx.feature.workPackages);
+  const byId = new Map<string, WorkPackage>(ctx.feature.workPackages.map((wp) => [wp.id, wp]));
+  const active = new Map<string, Promise<void>>();
+  while (!ctx.signal.aborted) {
+    const ready = readyWps(graph, lanesOf(ctx.recorder.run), new Set(active.keys()));
+    for (const id of ready) {
+      if (active.size >= ctx.config.global.concurrency) break;
+      const lease = ctx.pool.tryAcquire('implementation', []);
+      if (!lease) break;
+      const started = runWorkPackage(ctx, byId.get(id)!, lease).then((result) =>
+        result === 'failed' ? blockDependents(ctx, graph.transitiveDependents(id), id) : undefined,
+      );
+      active.set(id, started.finally(() => active.delete(id)));
+    }
+    if (active.size === 0) {
+      if (ready.length === 0) break;
+      if (!ctx.pool.canServe('implementation', [])) {
+        await failUnservable(ctx, ready);
+        continue;
+      }
+    }
+    await Promise.race([...active.values(), ctx.pool.changed(ctx.signal)]);
+  }
+  await Promise.allSettled(active.values());
+}
+
+async function blockDependents(ctx: CycleContext, dependents: readonly string[], failed: string): Promise<void> {
+  const run = ctx.recorder.run;
+  const blocked = dependents.filter((id) => run.workPackages[id]?.lane === 'planned');
+  if (blocked.length) await ctx.recorder.record(...blocked.map((wp) => ({ type: 'wp_blocked', wp, by: failed }) as const));
+}
+
+async function failUnservable(ctx: CycleContext, ready: readonly string[]): Promise<void> {
+  const graph = buildGraph(ctx.feature.workPackages);
+  for (const id of ready) {
+    await ctx.recorder.record({ type: 'wp_failed', wp: id, reason: 'no enabled agent is left that can implement it' });
+    await blockDependents(ctx, graph.transitiveDependents(id), id);
+  }
+}
+
+function finalStatus(options: OrchestrateOptions, run: OrchestrationRun, signal: AbortSignal) {
+  const wps = Object.values(run.workPackages);
+  if (signal.aborted) {
+    const aborted = signal.reason === ABORT_REASON;
+    const why = typeof signal.reason === 'string' ? signal.reason : 'interrupted';
+    return {
+      status: aborted ? ('aborted' as const) : ('paused' as const),
+      message: aborted
+        ? `Run aborted. Start again with \`kitty-orchestrator orchestrate --feature ${run.feature}\`.`
+        : `Run stopped (${why}). Continue with \`kitty-orchestrator resume --feature ${run.feature}\`.`,
+    };
+  }
+  if (wps.every((wp) => wp.lane === 'done')) {
+    return { status: 'completed' as const, message: `All ${wps.length} work packages are done.` };
+  }
+  return { status: 'paused' as const, message: escalationMessage(run, options.logDir) };
+}

@@ -1,0 +1,135 @@
+import type { AgentResult, ReviewFinding } from '../agents/types.js';
+import { errorMessage, isKittyError } from '../errors.js';
+import type { Feature, WorkPackage } from '../feature/types.js';
+import type { Host, Workspace } from '../host/types.js';
+import type { Lease } from './agent-pool.js';
+import { implementationPrompt, reviewPrompt } from './prompts.js';
+import { runRole, type RoleContext } from './role-runner.js';
+import { verifyImplementation } from './verify.js';
+import type { Logger } from './types.js';
+
+export interface CycleContext extends RoleContext {
+  feature: Feature;
+  host: Host;
+  logger: Logger;
+}
+
+export type CycleResult = 'done' | 'failed' | 'interrupted';
+
+type Rework = { summary: string; findings: ReviewFinding[] };
+
+/** Where a WP's cycle picks up: a fresh WP implements; a resumed one may go straight to review or rework. */
+interface StartPoint {
+  phase: 'implement' | 'review';
+  rework?: Rework | undefined;
+  implementer?: string | undefined;
+  summary: string;
+}
+
+async function startPoint(ctx: CycleContext, wpId: string, ws: Workspace): Promise<StartPoint> {
+  const exec = ctx.recorder.run.workPackages[wpId];
+  const lastImpl = exec?.attempts.filter((a) => a.role === 'implementation').at(-1);
+  const feedback = exec?.reviewFeedback;
+  const lastReview = exec?.attempts.filter((a) => a.role === 'review').at(-1);
+  const reworkDone = lastImpl?.success === true && lastReview !== undefined && lastImpl.startedAt > lastReview.startedAt;
+  if (feedback?.verdict === 'changes_requested' && !reworkDone) return { phase: 'implement', rework: feedback, summary: '' };
+  if (exec?.lane === 'for_review' || exec?.lane === 'in_review') {
+    return { phase: 'review', implementer: lastImpl?.agent, summary: lastImpl?.summary ?? '' };
+  }
+  // An implementation that was running when the orchestrator died may have committed already: that counts.
+  if (exec?.lane === 'in_progress' && lastImpl?.success !== false && (await ctx.host.newCommits(ws)).length > 0) {
+    return { phase: 'review', implementer: lastImpl?.agent, summary: 'Resumed: the implementation commits were already there.' };
+  }
+  return { phase: 'implement', summary: '' };
+}
+
+/**
+ * One WP from its worktree to done: implement -> verify -> review, back to implement on requested changes,
+ * up to the configured number of review rounds.
+ */
+export async function runWorkPackage(ctx: CycleContext, wp: WorkPackage, lease?: Lease): Promise<CycleResult> {
+  let ws: Workspace;
+  try {
+    ws = await ctx.host.prepareWorkspace(ctx.feature, wp.id);
+  } catch (error) {
+    if (lease) ctx.pool.release(lease.agent);
+    if (!isKittyError(error)) throw error;
+    return fail(ctx, wp.id, errorMessage(error));
+  }
+  let start = await startPoint(ctx, wp.id, ws);
+  let pendingLease = lease;
+  for (;;) {
+    let implementer = start.implementer;
+    let summary = start.summary;
+    if (start.phase === 'implement') {
+      const impl = await implement(ctx, wp, ws, start.rework, pendingLease);
+      pendingLease = undefined;
+      if (impl.kind !== 'ok') return impl.kind === 'interrupted' ? 'interrupted' : fail(ctx, wp.id, impl.reason);
+      implementer = impl.agent;
+      summary = impl.result.summary;
+    }
+    if (pendingLease) ctx.pool.release(pendingLease.agent);
+    pendingLease = undefined;
+    const review = await reviewRound(ctx, wp, ws, implementer ?? 'unknown', summary);
+    if (review.kind !== 'ok') return review.kind === 'interrupted' ? 'interrupted' : fail(ctx, wp.id, review.reason);
+    const verdict = review.result.verdict!;
+    await ctx.recorder.record({ type: 'review_verdict', wp: wp.id, agent: review.agent, ...verdict });
+    if (verdict.verdict === 'approved') return complete(ctx, wp.id);
+    const rounds = ctx.recorder.run.workPackages[wp.id]?.reviewRounds ?? 0;
+    if (rounds >= ctx.config.review.max_rounds) {
+      return fail(ctx, wp.id, `changes still requested after ${rounds} review rounds: ${verdict.summary}`);
+    }
+    start = { phase: 'implement', rework: verdict, summary: '' };
+  }
+}
+
+async function implement(ctx: CycleContext, wp: WorkPackage, ws: Workspace, rework: Rework | undefined, lease?: Lease) {
+  await ctx.recorder.record({ type: 'lane_changed', wp: wp.id, lane: 'in_progress', ...(rework ? { reason: 'changes requested' } : {}) });
+  let commitsBefore = (await ctx.host.newCommits(ws)).length;
+  const outcome = await runRole(ctx, {
+    wpId: wp.id,
+    role: 'implementation',
+    cwd: ws.path,
+    lease,
+    prompt: (_agent, lastFailure) =>
+      implementationPrompt({ feature: ctx.feature, wp, branch: ws.branch, rework: rework ?? asRework(lastFailure) }),
+    check: async (result) => {
+      const checked = await verifyImplementation(ctx, wp.id, ws, commitsBefore, result);
+      commitsBefore = (await ctx.host.newCommits(ws)).length;
+      return checked;
+    },
+  });
+  if (outcome.kind === 'ok') await ctx.recorder.record({ type: 'lane_changed', wp: wp.id, lane: 'for_review' });
+  return outcome;
+}
+
+/** A failed attempt's explanation, handed to the next attempt as something to fix. */
+function asRework(lastFailure: AgentResult | null): Rework | undefined {
+  if (!lastFailure) return undefined;
+  return { summary: 'Your previous attempt failed.', findings: [{ message: lastFailure.summary || lastFailure.errorClass || 'failed' }] };
+}
+
+async function reviewRound(ctx: CycleContext, wp: WorkPackage, ws: Workspace, implementer: string, summary: string) {
+  await ctx.recorder.record({ type: 'lane_changed', wp: wp.id, lane: 'in_review' });
+  const diff = await ctx.host.diff(ws);
+  return runRole(ctx, {
+    wpId: wp.id,
+    role: 'review',
+    cwd: ws.path,
+    implementer,
+    prompt: () => reviewPrompt({ feature: ctx.feature, wp, implementer, implementationSummary: summary, diff }),
+  });
+}
+
+async function complete(ctx: CycleContext, wpId: string): Promise<CycleResult> {
+  await ctx.host.markSubtasksDone(ctx.feature, wpId);
+  await ctx.host.setLane(ctx.feature, wpId, 'done');
+  await ctx.recorder.record({ type: 'lane_changed', wp: wpId, lane: 'done' });
+  return 'done';
+}
+
+async function fail(ctx: CycleContext, wpId: string, reason: string): Promise<CycleResult> {
+  ctx.logger.warn(`${wpId} failed: ${reason}`);
+  await ctx.recorder.record({ type: 'wp_failed', wp: wpId, reason });
+  return 'failed';
+}

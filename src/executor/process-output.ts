@@ -1,0 +1,123 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/**
+ * Output plumbing for `runProcess`: an in-memory capture capped to its tail, a line splitter for live views, and
+ * the append-only per-attempt log file. Kept apart from the process logic so each stays small and testable.
+ */
+
+/** Keeps the last `maxChars` characters of a stream (agents print their verdict and usage at the end). */
+export class TailBuffer {
+  private chunks: string[] = [];
+  private length = 0;
+  private dropped = 0;
+
+  constructor(private readonly maxChars: number) {}
+
+  push(chunk: string): void {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    // Drop whole chunks from the head while what remains still covers the cap; the final slice trims the rest.
+    while (this.chunks.length > 1 && this.length - (this.chunks[0]?.length ?? 0) >= this.maxChars) {
+      const head = this.chunks.shift() ?? '';
+      this.length -= head.length;
+      this.dropped += head.length;
+    }
+  }
+
+  /** The captured text; when the head was dropped, a one-line note says how much and where the rest is. */
+  text(streamName: string, logFile: string | undefined): string {
+    const all = this.chunks.join('');
+    const excess = Math.max(0, all.length - this.maxChars);
+    const dropped = this.dropped + excess;
+    if (dropped === 0) return all;
+    const where = logFile ? `; the full output is in ${logFile}` : '';
+    return `[kitty-orchestrator: first ${dropped} characters of ${streamName} dropped${where}]\n${all.slice(excess)}`;
+  }
+}
+
+/** Splits a stream of text into lines (`\n`, with a trailing `\r` removed) and hands out each complete one. */
+export class LineSplitter {
+  private partial = '';
+
+  constructor(private readonly emit: (line: string) => void) {}
+
+  push(chunk: string): void {
+    const parts = (this.partial + chunk).split('\n');
+    this.partial = parts.pop() ?? '';
+    for (const line of parts) this.emit(stripCr(line));
+  }
+
+  /** Emits the last line when the stream ended without a newline. */
+  flush(): void {
+    if (this.partial !== '') this.emit(stripCr(this.partial));
+    this.partial = '';
+  }
+}
+
+const stripCr = (line: string): string => (line.endsWith('\r') ? line.slice(0, -1) : line);
+
+/**
+ * The per-attempt log file, opened for append. A log that cannot be written (bad path, full disk) must not cost
+ * the agent run: the failure is remembered and reported in the captured stderr instead.
+ */
+export class ProcessLog {
+  private stream: WriteStream | null = null;
+  private failure: string | null = null;
+
+  private constructor(private readonly file: string | undefined) {}
+
+  static async open(file: string | undefined): Promise<ProcessLog> {
+    const log = new ProcessLog(file);
+    if (file === undefined) return log;
+    try {
+      await mkdir(dirname(file), { recursive: true });
+      const stream = createWriteStream(file, { flags: 'a' });
+      stream.on('error', (error) => log.fail(error));
+      log.stream = stream;
+    } catch (error) {
+      log.fail(error);
+    }
+    return log;
+  }
+
+  write(text: string): void {
+    if (this.stream && this.failure === null) this.stream.write(text);
+  }
+
+  /** Why the log could not be written, or null. */
+  get error(): string | null {
+    return this.failure === null
+      ? null
+      : `[kitty-orchestrator: cannot write log ${this.file}: ${this.failure}]\n`;
+  }
+
+  /** Flushes and closes; resolves once the data is on disk (or the stream failed). */
+  close(): Promise<void> {
+    const stream = this.stream;
+    this.stream = null;
+    if (!stream || stream.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      stream.once('error', () => resolve());
+      stream.end(() => resolve());
+    });
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= error instanceof Error ? error.message : String(error);
+  }
+}
+
+const MAX_SHOWN_ARG = 200;
+
+/** argv as one readable line: long arguments (the prompt) shortened, arguments with spaces quoted. */
+export function describeArgv(argv: readonly string[]): string {
+  return argv
+    .map((arg) => {
+      const shown =
+        arg.length > MAX_SHOWN_ARG ? `${arg.slice(0, MAX_SHOWN_ARG)}… (${arg.length} chars)` : arg;
+      return /^[\w@%+=:,./-]+$/.test(shown) ? shown : JSON.stringify(shown);
+    })
+    .join(' ');
+}

@@ -1,0 +1,155 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
+import PQueue from 'p-queue';
+import writeFileAtomic from 'write-file-atomic';
+import type { Logger } from '../engine/types.js';
+import { errorMessage, KittyError } from '../errors.js';
+import { tickSubtasks } from '../feature/tasks-md.js';
+import type { Feature } from '../feature/types.js';
+import { git, GitError, gitLine, tryGit } from '../git/git.js';
+import { commitsBetween, currentBranch, identityArgs, isDirty } from '../git/repo.js';
+import { cleanupFeature } from './standalone-cleanup.js';
+import { prepareWorkspace, type RepoContext } from './standalone-workspace.js';
+import type { Host, Workspace } from './types.js';
+
+export interface StandaloneHostOptions {
+  /** The repository (any directory inside it; its top level is used). */
+  repoDir: string;
+  /** Branch WPs without dependencies start from, and cleanup merges into. Default: the branch checked out now. */
+  baseBranch?: string;
+  logger?: Logger;
+  /** The diff handed to reviewers is cut after this many characters (default 300 000, about 75k tokens). */
+  maxDiffChars?: number;
+}
+
+const DEFAULT_MAX_DIFF_CHARS = 300_000;
+const silentLogger: Logger = { info: () => undefined, warn: () => undefined, debug: () => undefined };
+
+/**
+ * A host that manages its own git worktrees, one per WP (`<repo>/.worktrees/<feature>-WPnn`), and keeps lanes
+ * only in our state. Worktree creation, cleanup and tasks.md edits run one at a time (they touch shared repo
+ * files); the per-worktree calls (commits, diffs) run in parallel.
+ */
+export function createStandaloneHost(options: StandaloneHostOptions): Host {
+  const context = resolveContext(options);
+  // Mark the rejection handled now; every method awaits `context` and sees the error itself.
+  context.catch(() => undefined);
+  const serial = new PQueue({ concurrency: 1 });
+  const exclusive = <T>(task: () => Promise<T>): Promise<T> => serial.add(task, { throwOnTimeout: true });
+  const maxDiffChars = options.maxDiffChars ?? DEFAULT_MAX_DIFF_CHARS;
+
+  return {
+    prepareWorkspace: async (feature, wpId) => {
+      const ctx = await context;
+      return exclusive(() => prepareWorkspace(ctx, feature, wpId));
+    },
+    newCommits: (workspace) => commitsBetween(workspace.baseCommit, branchRef(workspace), workspace.path),
+    commitLeftovers: (workspace, message) => commitLeftovers(workspace, message),
+    diff: (workspace) => diffWorkspace(workspace, maxDiffChars),
+    // Lanes of the standalone host live in our own state only.
+    setLane: () => Promise.resolve(),
+    markSubtasksDone: async (feature, wpId) => {
+      const ctx = await context;
+      await exclusive(() => markSubtasksDone(ctx, feature, wpId));
+    },
+    cleanup: async (feature) => {
+      const ctx = await context;
+      return exclusive(() => cleanupFeature(ctx, feature));
+    },
+  };
+}
+
+/** Finds the top level and the base branch, and makes sure `.worktrees/` is ignored. Runs once, at creation. */
+async function resolveContext(options: StandaloneHostOptions): Promise<RepoContext> {
+  const logger = options.logger ?? silentLogger;
+  const inside = await tryGit(['rev-parse', '--show-toplevel'], options.repoDir).catch((error: unknown) => {
+    throw new KittyError('host', `cannot run git in ${options.repoDir}: ${errorMessage(error)}`, {
+      cause: error,
+    });
+  });
+  if (inside.exitCode !== 0) throw new KittyError('host', `${options.repoDir} is not inside a git work tree`);
+  const root = inside.stdout.trim();
+  const baseBranch = options.baseBranch ?? (await currentBranch(root));
+  if (baseBranch === null) {
+    throw new KittyError('host', `HEAD is detached in ${root}: check out the base branch or set baseBranch`);
+  }
+  await excludeWorktreesDir(root, logger);
+  return { root, baseBranch, logger };
+}
+
+/**
+ * Worktrees live inside the repository, so the main checkout would list them as untracked. We add them to
+ * `.git/info/exclude` (local, never committed) unless something already ignores them: the user's .gitignore is
+ * theirs to edit, not ours.
+ */
+async function excludeWorktreesDir(root: string, logger: Logger): Promise<void> {
+  if ((await tryGit(['check-ignore', '--quiet', '.worktrees/'], root)).exitCode === 0) return;
+  const gitPath = await gitLine(['rev-parse', '--git-path', 'info/exclude'], root);
+  const file = isAbsolute(gitPath) ? gitPath : join(root, gitPath);
+  const current = await readFile(file, 'utf8').catch(() => '');
+  const separator = current === '' || current.endsWith('\n') ? '' : '\n';
+  await mkdir(dirname(file), { recursive: true });
+  await writeFileAtomic(file, `${current}${separator}# kitty-orchestrator worktrees\n/.worktrees/\n`);
+  logger.debug(`added /.worktrees/ to ${file}`);
+}
+
+const branchRef = (workspace: Workspace): string => `refs/heads/${workspace.branch}`;
+
+/** Commits what the agent left uncommitted (untracked files included, ignored files not). */
+async function commitLeftovers(workspace: Workspace, message: string): Promise<string | null> {
+  const { path, wpId } = workspace;
+  const head = await currentBranch(path);
+  if (head !== workspace.branch) {
+    // Committing there would put the WP's work on a branch nobody merges.
+    const actual = head === null ? 'a detached HEAD' : `branch ${head}`;
+    throw new KittyError('host', `${wpId}: worktree ${path} is on ${actual}, not ${workspace.branch}`);
+  }
+  if (!(await isDirty(path))) return null;
+  try {
+    await git(['add', '--all'], path);
+    if ((await tryGit(['diff', '--cached', '--quiet'], path)).exitCode === 0) return null;
+    await git([...(await identityArgs(path)), 'commit', '--quiet', '-m', message], path);
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    throw new KittyError('host', `${wpId}: committing leftovers in ${path} failed: ${error.message}`, {
+      cause: error,
+    });
+  }
+  return gitLine(['rev-parse', 'HEAD'], path);
+}
+
+/** `--stat` then the patch, cut at `maxChars` with a note saying how to see the rest. */
+async function diffWorkspace(workspace: Workspace, maxChars: number): Promise<string> {
+  // Plain text whatever the user's config says: no colour codes, no external diff tool.
+  const range = [workspace.baseCommit, branchRef(workspace)];
+  const flags = ['--no-color', '--no-ext-diff'];
+  const stat = await git(['diff', ...flags, '--stat', ...range], workspace.path);
+  const rerun = `git diff ${workspace.baseCommit.slice(0, 12)} ${workspace.branch}`;
+  let patch: string;
+  try {
+    patch = await git(['diff', ...flags, ...range], workspace.path);
+  } catch (error) {
+    if (!(error instanceof GitError) || error.exitCode !== null) throw error;
+    return `${stat}\n[kitty-orchestrator: the patch is too large to include; run \`${rerun}\` to read it]\n`;
+  }
+  if (patch.length <= maxChars) return `${stat}\n${patch}`;
+  const note = `[kitty-orchestrator: diff truncated to ${maxChars} of ${patch.length} characters; run \`${rerun}\` for the rest]`;
+  return `${stat}\n${patch.slice(0, maxChars)}\n${note}\n`;
+}
+
+/** Ticks the WP's boxes in the main checkout's tasks.md; writes only on a change, never commits. */
+async function markSubtasksDone(ctx: RepoContext, feature: Feature, wpId: string): Promise<void> {
+  const file = join(feature.dir, 'tasks.md');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new KittyError('feature', `cannot read ${file}: ${errorMessage(error)}`, { cause: error });
+    }
+    ctx.logger.warn(`${wpId}: no ${file}; no subtasks to tick`);
+    return;
+  }
+  const ticked = tickSubtasks(text, wpId);
+  if (ticked !== text) await writeFileAtomic(file, ticked);
+}

@@ -1,0 +1,166 @@
+import type { ReviewFinding } from '../../agents/types.js';
+import type { RunView, WpRow } from '../view-model.js';
+import { clip, escapeInline, fitItems, formatCost, formatCount, formatDuration } from './markdown-text.js';
+import { laneLabel, resumeHint, runState, stateHeadline, type ReportContext } from './markdown-state.js';
+
+export {
+  checkRunConclusion,
+  runState,
+  type ReportContext,
+  type ReportPhase,
+  type RunState,
+} from './markdown-state.js';
+export { escalationMarker, renderEscalation, type EscalationInput } from './markdown-escalation.js';
+
+/**
+ * GitHub's size limits (characters for comments and check runs, bytes for the job summary), with a margin:
+ * a body over the limit is a 422, and a report that fails to post is worse than a shortened one.
+ */
+export const LIMITS = {
+  comment: 65_536 - 536,
+  checkRunField: 65_535 - 535,
+  jobSummaryBytes: 1024 * 1024 - 24 * 1024,
+} as const;
+
+/** A WP's latest review, for the check run's text. */
+export interface ReviewNote {
+  wpId: string;
+  verdict: string;
+  summary: string;
+  findings: ReviewFinding[];
+}
+
+/** The hidden marker that identifies a feature's progress comment among all of a PR's comments. */
+export function commentMarker(feature: string): string {
+  return `<!-- kitty-orchestrator:progress feature=${feature.replace(/[^\w.-]/g, '_')} -->`;
+}
+
+const TABLE_HEAD =
+  '| WP | Title | Lane | Agent | Attempt | Duration | Cost | Notes |\n| --- | --- | --- | --- | ---: | ---: | ---: | --- |';
+
+function tableRow(row: WpRow): string {
+  const note = row.lastError ? escapeInline(row.lastError, 80) : '';
+  const attempt = row.reviewRounds > 0 ? `${row.attempt} (${row.reviewRounds} review)` : String(row.attempt);
+  return `| ${row.id} | ${escapeInline(row.title, 60)} | ${laneLabel(row.lane)} | ${row.agent ?? '—'} | ${attempt} | ${formatDuration(row.durationMs)} | ${formatCost(row.costUsd)} | ${note} |`;
+}
+
+/** The WP table with its first `count` rows and a note for the rest. */
+function wpTable(rows: readonly WpRow[], count: number, elsewhere: string): string {
+  const lines = [TABLE_HEAD, ...rows.slice(0, count).map(tableRow)];
+  if (count < rows.length) {
+    lines.push(
+      '',
+      `_… and ${rows.length - count} more work packages not shown here (size limit); ${elsewhere}._`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function heading(view: RunView, ctx: ReportContext): string {
+  return `### 🐱 kitty-orchestrator · \`${view.feature}\` · ${stateHeadline(runState(view, ctx.phase))}`;
+}
+
+function totalsLine(view: RunView, ctx: ReportContext): string {
+  const parts = [
+    `**${view.done}/${view.total} done**`,
+    `${view.running} running`,
+    `${view.failed} failed`,
+    `${view.blocked} blocked`,
+    `elapsed ${formatDuration(view.elapsedMs)}`,
+    `cost ${formatCost(view.costUsd)}`,
+  ];
+  if (ctx.runUrl) parts.push(`[workflow run](${ctx.runUrl})`);
+  return parts.join(' · ');
+}
+
+/** The run's message (escalation or reason for stopping) and, when unfinished, how to resume. */
+function messageBlock(view: RunView, ctx: ReportContext): string {
+  const state = runState(view, ctx.phase);
+  const lines: string[] = [];
+  if (view.message && state !== 'running') lines.push(`> ${escapeInline(view.message, 2000)}`);
+  const hint = resumeHint(state);
+  if (hint) lines.push(`${lines.length ? '>\n' : ''}> ${hint}`);
+  return lines.join('\n');
+}
+
+function footer(view: RunView, ctx: ReportContext): string {
+  return (
+    `<sub>Updated ${ctx.now.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')} · run \`${view.runId}\` · ` +
+    `retries ${view.retries} · fallbacks ${view.fallbacks} · tokens ${formatCount(view.tokens.input)} in / ` +
+    `${formatCount(view.tokens.output)} out</sub>`
+  );
+}
+
+function body(view: RunView, ctx: ReportContext, count: number, elsewhere: string): string {
+  return [
+    heading(view, ctx),
+    totalsLine(view, ctx),
+    messageBlock(view, ctx),
+    wpTable(view.rows, count, elsewhere),
+    footer(view, ctx),
+  ]
+    .filter((part) => part !== '')
+    .join('\n\n');
+}
+
+const CUT_NOTE = '_(cut to fit GitHub\u2019s size limit)_';
+
+/** The progress comment: marker first (it survives any cut), then the run's state and its WP table. */
+export function renderComment(view: RunView, ctx: ReportContext): string {
+  const marker = commentMarker(view.feature);
+  const render = (count: number) => `${marker}\n${body(view, ctx, count, 'the job summary lists them all')}`;
+  return fitItems(render, view.rows.length, LIMITS.comment, CUT_NOTE);
+}
+
+/** The job summary: the same table, every row if it fits in GitHub's 1 MiB. */
+export function renderJobSummary(view: RunView, ctx: ReportContext): string {
+  const render = (count: number) =>
+    body(view, ctx, count, 'the run\u2019s event log in the Actions cache has them all');
+  const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: a third of the byte limit in characters always fits.
+  return fitItems(
+    render,
+    view.rows.length,
+    LIMITS.jobSummaryBytes,
+    CUT_NOTE,
+    bytes,
+    Math.floor(LIMITS.jobSummaryBytes / 3),
+  );
+}
+
+function findingsSection(note: ReviewNote): string {
+  const verdict = note.verdict.replace(/_/g, ' ');
+  const lines = [`#### ${note.wpId} · ${verdict}`, '', escapeInline(note.summary, 1000)];
+  for (const finding of note.findings) {
+    const where = finding.location ? `\`${clip(finding.location.replace(/`/g, "'"), 200)}\`: ` : '';
+    lines.push(`- ${where}${escapeInline(finding.message, 500)}`);
+  }
+  return lines.join('\n');
+}
+
+/** A check run's output: title, summary (state + table) and text (the review findings), each within 65,535. */
+export function renderCheckRunOutput(
+  view: RunView,
+  reviews: readonly ReviewNote[],
+  ctx: ReportContext,
+): { title: string; summary: string; text: string } {
+  const state = runState(view, ctx.phase);
+  const title = clip(`${stateHeadline(state)}: ${view.done}/${view.total} work packages done`, 200);
+  const summary = fitItems(
+    (count) => body(view, ctx, count, 'the job summary lists them all'),
+    view.rows.length,
+    LIMITS.checkRunField,
+    CUT_NOTE,
+  );
+  const sections = reviews.map(findingsSection);
+  const renderText = (count: number) =>
+    [
+      '## Review findings',
+      ...(sections.length ? sections.slice(0, count) : ['_No reviews yet._']),
+      ...(count < sections.length
+        ? [`_… and ${sections.length - count} more reviews not shown (size limit)._`]
+        : []),
+    ].join('\n\n');
+  const text = fitItems(renderText, sections.length, LIMITS.checkRunField, CUT_NOTE);
+  return { title, summary, text };
+}

@@ -1,0 +1,83 @@
+import type { Logger } from '../../engine/types.js';
+import type { GitHubClient } from '../../github/client.js';
+import { describeGitHubError, isPermanentDenial } from '../../github/errors.js';
+import { upsertComment, type IssueRef } from './comments.js';
+import { LatestValueThrottle } from './throttle.js';
+
+export interface PrCommentSinkOptions {
+  client: GitHubClient;
+  ref: IssueRef;
+  /** The hidden marker the body starts with (`commentMarker(feature)`). */
+  marker: string;
+  /** Least time between two edits; the final edit is never held back. */
+  intervalMs: number;
+  logger: Logger;
+  /** The comment's id when an earlier step already knows it. */
+  commentId?: number | null;
+  /** Told the id once the comment exists, so the post step can finalise it without searching. */
+  onCommentId?: (id: number) => void;
+}
+
+/**
+ * The one progress comment of a feature on its PR, edited in place. Updates are throttled; `finish` writes the
+ * final body at once. Failures are warnings: reporting never fails the run. After a permanent denial (the
+ * token lacks `pull-requests: write`) the sink says so once and stops trying.
+ */
+export class PrCommentSink {
+  private readonly throttle: LatestValueThrottle<string>;
+  private commentId: number | null;
+  private lastBody: string | null = null;
+  private disabled = false;
+
+  constructor(private readonly options: PrCommentSinkOptions) {
+    this.commentId = options.commentId ?? null;
+    this.throttle = new LatestValueThrottle(
+      (body) => this.write(body),
+      options.intervalMs,
+      (error) => this.warn(error),
+    );
+  }
+
+  /** The comment's id, once known. */
+  get id(): number | null {
+    return this.commentId;
+  }
+
+  /** Show `body` soon (throttled; a newer body replaces one not yet written). */
+  update(body: string): void {
+    if (!this.disabled) this.throttle.push(body);
+  }
+
+  /** Write `body` now and wait for it. */
+  async finish(body: string): Promise<void> {
+    if (!this.disabled) await this.throttle.flush(body);
+  }
+
+  private async write(body: string): Promise<void> {
+    if (this.disabled || body === this.lastBody) return;
+    const { client, ref, marker } = this.options;
+    try {
+      const id = await upsertComment(client, ref, marker, body, this.commentId);
+      if (id !== this.commentId) this.options.onCommentId?.(id);
+      this.commentId = id;
+      this.lastBody = body;
+    } catch (error) {
+      this.warn(error);
+    }
+  }
+
+  private warn(error: unknown): void {
+    const where = `${this.options.ref.owner}/${this.options.ref.repo}#${this.options.ref.issueNumber}`;
+    if (isPermanentDenial(error)) {
+      this.disabled = true;
+      this.options.logger.warn(
+        `Could not write the progress comment on ${where} (${describeGitHubError(error)}); the workflow needs ` +
+          '`permissions: pull-requests: write` for it. No further comment updates in this step.',
+      );
+      return;
+    }
+    this.options.logger.warn(
+      `Could not update the progress comment on ${where}: ${describeGitHubError(error)}`,
+    );
+  }
+}

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { detectAgents } from './agents/detect.js';
+import { loadConfig } from './config/index.js';
+import type { ConfigOverrides } from './config/merge.js';
+import { orchestrate } from './engine/run.js';
+import { isUnfinished } from './engine/start.js';
+import type { Logger, RunOutcome } from './engine/types.js';
+import { terminateGroup } from './executor/process-tree.js';
+import { createProcessRunner } from './executor/run-process.js';
+import { readFeature } from './feature/index.js';
+import { createStandaloneHost } from './host/standalone.js';
+import { createRedactor } from './redact.js';
+import { reduce } from './state/reduce.js';
+import { createFileStore } from './state/file-store.js';
+import type { OrchestrationEvent, OrchestrationRun } from './state/types.js';
+
+/** Grace between SIGTERM and SIGKILL for agents a crashed run left behind. */
+const KILL_GRACE_MS = 5000;
+
+export interface RunFeatureOptions {
+  repoDir: string;
+  /** A feature slug under kitty-specs/, or its directory. */
+  feature: string;
+  overrides?: ConfigOverrides;
+  /** true: continue the last run (error if none); false: start a new one; 'auto': continue when one is unfinished. */
+  resume?: boolean | 'auto';
+  signal?: AbortSignal;
+  logger: Logger;
+  onEvent?: (event: OrchestrationEvent, run: OrchestrationRun) => void;
+  onAgentLine?: (wpId: string, line: string) => void;
+  /** Where secrets to redact and agent binaries are looked up (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Per-attempt logs of a feature. */
+export function featureLogDir(repoDir: string, slug: string): string {
+  return path.join(repoDir, '.kittify', 'logs', slug);
+}
+
+/**
+ * The whole pipeline behind `orchestrate`, `resume` and the action: read the feature, detect agents, load the
+ * config, wire the standalone host, the file store and the process runner, and run the engine.
+ */
+export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome> {
+  const env = options.env ?? process.env;
+  const repoDir = path.resolve(options.repoDir);
+  const { feature, warnings } = await readFeature(options.feature, repoDir);
+  warnings.forEach((w) => options.logger.warn(w));
+  const detectedAgents = await detectAgents({ env });
+  const config = await loadConfig({ repoDir, detectedAgents, ...(options.overrides ? { overrides: options.overrides } : {}) });
+  const store = createFileStore({ repoDir, feature: feature.slug });
+  const resume = options.resume === 'auto' ? isUnfinished(reduce(await store.load())) : (options.resume ?? false);
+  return orchestrate(
+    {
+      repoDir,
+      feature,
+      config,
+      host: createStandaloneHost({ repoDir, baseBranch: config.base_branch ?? undefined, logger: options.logger }),
+      runProcess: createProcessRunner({ baseEnv: env }),
+      store,
+      logger: options.logger,
+      logDir: featureLogDir(repoDir, feature.slug),
+      resume,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.onAgentLine ? { onAgentLine: options.onAgentLine } : {}),
+    },
+    { killGroup: (pid) => terminateGroup(pid, KILL_GRACE_MS).then(() => undefined), redact: createRedactor(env) },
+  );
+}

@@ -1,0 +1,252 @@
+import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { errorMessage, KittyError } from '../errors.js';
+import { acquireRunLock } from './lock.js';
+import { reduce } from './reduce.js';
+import { readSnapshotFile, writeSnapshotFile } from './snapshot.js';
+import type { NewEvent, OrchestrationEvent, OrchestrationRun, StateStore } from './types.js';
+
+/**
+ * The file store: `<repo>/.kittify/orchestration/<feature>/events.jsonl` is the truth (append-only, one JSON
+ * event a line, each append one write of whole lines plus fsync); snapshots are derived copies for readers.
+ * The action's cache step saves and restores the same files.
+ */
+
+/** Where a feature's state lives. */
+export interface StatePaths {
+  /** `<repo>/.kittify/orchestration/<feature>`: the log, the feature's snapshot and the run lock. */
+  featureDir: string;
+  events: string;
+  /** The feature's own snapshot, so `status --feature X` works for any feature. */
+  featureSnapshot: string;
+  /** `<repo>/.kittify/orchestration-state.json`: the most recent run of any feature. */
+  globalSnapshot: string;
+}
+
+export interface FileStoreOptions {
+  repoDir: string;
+  /** The feature's directory name under kitty-specs/, e.g. `001-checkout-flow`. */
+  feature: string;
+  /** Stamps `at` on appended events (default: the system clock). */
+  clock?: { now(): Date };
+  /** Told (never thrown at) when the run lock is lost while held; see RunLockOptions.onCompromised. */
+  onLockCompromised?: (error: KittyError) => void;
+}
+
+/** The state paths of `feature` in `repoDir`; throws KittyError('usage') if the name cannot be a directory. */
+export function statePaths(repoDir: string, feature: string): StatePaths {
+  if (!feature || feature === '.' || feature === '..' || /[/\\\0]/.test(feature)) {
+    throw new KittyError(
+      'usage',
+      `feature "${feature}" is not a directory name (expected e.g. 001-checkout-flow)`,
+    );
+  }
+  const kittify = path.join(repoDir, '.kittify');
+  const featureDir = path.join(kittify, 'orchestration', feature);
+  return {
+    featureDir,
+    events: path.join(featureDir, 'events.jsonl'),
+    featureSnapshot: path.join(featureDir, 'state.json'),
+    globalSnapshot: path.join(kittify, 'orchestration-state.json'),
+  };
+}
+
+/** Create the store of one feature's runs. Nothing is written until the first append or snapshot. */
+export function createFileStore(options: FileStoreOptions): StateStore {
+  const paths = statePaths(options.repoDir, options.feature);
+  const now = (): string => (options.clock?.now() ?? new Date()).toISOString();
+  // The next seq is lastSeq + 1; null means "read it from the log first" (initially, and after a failed write).
+  let lastSeq: number | null = null;
+  // One queue for loads and appends: a load racing an append could otherwise hand out a seq twice.
+  let queue: Promise<unknown> = Promise.resolve();
+  const enqueue = <T>(task: () => Promise<T>): Promise<T> => {
+    const result = queue.then(task);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+
+  const load = async (): Promise<OrchestrationEvent[]> => {
+    const events = (await readEventLog(paths.events)) ?? [];
+    lastSeq = events.at(-1)?.seq ?? 0;
+    return events;
+  };
+
+  const append = async (events: NewEvent[]): Promise<OrchestrationEvent[]> => {
+    if (events.length === 0) return [];
+    const first = (lastSeq ?? (await load()).at(-1)?.seq ?? 0) + 1;
+    const at = now();
+    // seq and at lead each line (easy to read) and win over anything the caller smuggled in.
+    const stamped = events.map((e, i) => Object.assign({ seq: first + i, at }, e, { seq: first + i, at }));
+    try {
+      await appendLines(paths.events, stamped.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    } catch (error) {
+      lastSeq = null;
+      throw new KittyError('state', `cannot append to ${paths.events}: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    }
+    lastSeq = first + events.length - 1;
+    return stamped;
+  };
+
+  return {
+    location: paths.featureDir,
+    load: () => enqueue(load),
+    append: (events) => enqueue(() => append(events)),
+    async writeSnapshot(run: OrchestrationRun) {
+      await mkdir(paths.featureDir, { recursive: true });
+      await writeSnapshotFile(paths.featureSnapshot, run);
+      await writeSnapshotFile(paths.globalSnapshot, run);
+    },
+    lock: () =>
+      acquireRunLock(paths.featureDir, {
+        feature: options.feature,
+        onCompromised: options.onLockCompromised,
+      }),
+  };
+}
+
+/**
+ * Append `text` (whole lines) with one write and fsync it. A log whose last line was cut short by a crash does
+ * not end in a newline: the write then starts with one, so the remnant stays a line of its own (see parseEventLog).
+ */
+async function appendLines(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const handle = await open(file, 'a+');
+  let created = false;
+  try {
+    const { size } = await handle.stat();
+    created = size === 0;
+    let prefix = '';
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) prefix = '\n';
+    }
+    const data = Buffer.from(prefix + text, 'utf8');
+    for (let offset = 0; offset < data.length;) {
+      offset += (await handle.write(data, offset, data.length - offset)).bytesWritten;
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  // A new file is only durable once its directory entry is: fsync the directory too.
+  if (created) await syncDir(path.dirname(file));
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Read and parse an event log; null when the file does not exist. */
+export async function readEventLog(file: string): Promise<OrchestrationEvent[] | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new KittyError('state', `cannot read ${file}: ${errorMessage(error)}`, { cause: error });
+  }
+  return parseEventLog(text, file);
+}
+
+/**
+ * Parse an event log, never modifying it. Tolerated, because a crash mid-append produces them:
+ * - a last line without a trailing newline that is not valid JSON (the torn tail of the last write);
+ * - an unparseable line in the middle whose next event takes the seq right after the previous one: the remnant
+ *   of such a tail after the next append started on a fresh line (the lost event's seq was handed out again).
+ * Anything else (bad JSON, a non-event, a seq that does not increase) throws KittyError('state') naming file:line.
+ */
+export function parseEventLog(text: string, file: string): OrchestrationEvent[] {
+  const lines = text.split('\n');
+  const events: OrchestrationEvent[] = [];
+  let prevSeq = 0;
+  let remnant: { line: number; problem: string } | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.trim() === '') continue;
+    const parsed = parseLine(line, prevSeq);
+    if (typeof parsed !== 'string') {
+      if (remnant && parsed.seq !== prevSeq + 1) throw corruptEvent(file, remnant.line, remnant.problem);
+      remnant = null;
+      events.push(parsed);
+      prevSeq = parsed.seq;
+    } else if (i === lines.length - 1 && parsed === NOT_JSON) {
+      remnant = null; // the torn tail: a later writer came, so an earlier remnant is explained too
+    } else if (parsed === NOT_JSON && !remnant) {
+      remnant = { line: i + 1, problem: parsed };
+    } else {
+      throw corruptEvent(file, remnant?.line ?? i + 1, remnant?.problem ?? parsed);
+    }
+  }
+  if (remnant) throw corruptEvent(file, remnant.line, remnant.problem);
+  return events;
+}
+
+const NOT_JSON = 'not valid JSON';
+
+/** The event on a line, or what is wrong with it. Unknown types pass: a newer version may have written them. */
+function parseLine(line: string, prevSeq: number): OrchestrationEvent | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return NOT_JSON;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  const { seq, at, type } = value as Record<string, unknown>;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1)
+    return 'seq is not a positive integer';
+  if (seq <= prevSeq) return `seq ${seq} does not follow ${prevSeq}`;
+  if (typeof at !== 'string' || typeof type !== 'string') return 'missing "at" or "type"';
+  return value as OrchestrationEvent;
+}
+
+function corruptEvent(file: string, line: number, problem: string): KittyError {
+  return new KittyError(
+    'state',
+    `${file}:${line}: corrupt state event (${problem}); fix or move the file — it was left untouched`,
+  );
+}
+
+/**
+ * The run `status` shows: the feature's event log reduced (authoritative), else its snapshot. Without a
+ * feature: the feature of the most recent snapshot (or, if there is none, of the most recently written log).
+ * Null when nothing was ever recorded.
+ */
+export async function readStatus(options: {
+  repoDir: string;
+  feature?: string;
+}): Promise<OrchestrationRun | null> {
+  const feature = options.feature ?? (await latestFeature(options.repoDir));
+  if (!feature) return null;
+  const paths = statePaths(options.repoDir, feature);
+  const events = await readEventLog(paths.events);
+  const fromLog = events ? reduce(events) : null;
+  if (fromLog) return fromLog;
+  const snapshot = await readSnapshotFile(paths.featureSnapshot);
+  if (snapshot) return snapshot.run;
+  const global = await readSnapshotFile(paths.globalSnapshot);
+  return global?.feature === feature ? global.run : null;
+}
+
+async function latestFeature(repoDir: string): Promise<string | null> {
+  const global = path.join(repoDir, '.kittify', 'orchestration-state.json');
+  const snapshot = await readSnapshotFile(global);
+  if (snapshot) return snapshot.feature;
+  const root = path.join(repoDir, '.kittify', 'orchestration');
+  const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+  let best: { feature: string; mtimeMs: number } | null = null;
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue;
+    const info = await stat(path.join(root, entry.name, 'events.jsonl')).catch(() => null);
+    if (info && (!best || info.mtimeMs > best.mtimeMs)) best = { feature: entry.name, mtimeMs: info.mtimeMs };
+  }
+  return best?.feature ?? null;
+}

@@ -1,0 +1,189 @@
+import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { lock } from 'proper-lockfile';
+import writeFileAtomic from 'write-file-atomic';
+import { errorMessage, KittyError } from '../errors.js';
+
+/**
+ * One run per feature. The lock is a proper-lockfile directory (`run.lock`) inside the feature's orchestration
+ * dir, kept fresh by mtime updates and stale after 10 s; `owner.json` beside it says who holds it, so a second
+ * run can name the holder, and a holder that died on this host (kill -9) is taken over at once instead of after
+ * the stale period: the user's `resume` right after a crash must not fail.
+ *
+ * Every acquisition runs under a short-lived guard lock (`guard.lock`), so "owner is dead -> remove its lock ->
+ * take it" cannot race with another process doing the same, and owner.json always matches the lock's holder.
+ */
+
+/** Releases the lock; safe to call twice and after the lock was compromised. */
+export type ReleaseLock = () => Promise<void>;
+
+export interface RunLockOptions {
+  /** The feature's name, for messages (default: the directory's name). */
+  feature?: string;
+  /**
+   * Called (never thrown) when the lock is lost while held: its mtime could not be refreshed within the stale
+   * period, or someone removed it. Another run may then start on the feature; the holder should stop.
+   */
+  onCompromised?: (error: KittyError) => void;
+}
+
+/** Who holds a run lock; written to `owner.json` beside the lock directory. */
+export interface LockOwner {
+  pid: number;
+  hostname: string;
+  startedAt: string;
+  feature: string;
+}
+
+const STALE_MS = 10_000;
+const OWNER_FILE = 'owner.json';
+// Contention on the guard lasts milliseconds; the retries outlast its stale period should a holder die inside it.
+const GUARD_RETRIES = { retries: 60, factor: 1.3, minTimeout: 10, maxTimeout: 250 };
+
+/** Take the run lock of the feature whose orchestration dir is `dir`; throws KittyError('state') naming the holder. */
+export async function acquireRunLock(dir: string, options: RunLockOptions = {}): Promise<ReleaseLock> {
+  const feature = options.feature ?? path.basename(dir);
+  await mkdir(dir, { recursive: true });
+  const releaseGuard = await takeGuard(dir, feature);
+  try {
+    const release = await lockOrTakeOver(dir, feature, options.onCompromised);
+    const owner: LockOwner = {
+      pid: process.pid,
+      hostname: hostname(),
+      startedAt: new Date().toISOString(),
+      feature,
+    };
+    await writeFileAtomic(ownerFile(dir), `${JSON.stringify(owner, null, 2)}\n`);
+    return releaser(dir, owner, release);
+  } finally {
+    await releaseGuard().catch(() => undefined);
+  }
+}
+
+/** The lock directory a user may remove by hand when its holder is gone. */
+export function runLockPath(dir: string): string {
+  return path.join(dir, 'run.lock');
+}
+
+async function takeGuard(dir: string, feature: string): Promise<() => Promise<void>> {
+  try {
+    // realpath false: the lock "file" need not exist; distinct targets keep proper-lockfile's registry apart.
+    return await lock(path.join(dir, 'guard'), { realpath: false, stale: STALE_MS, retries: GUARD_RETRIES });
+  } catch (error) {
+    const guard = path.join(dir, 'guard.lock');
+    throw new KittyError('state', `cannot lock feature ${feature}: ${errorMessage(error)} (${guard})`, {
+      cause: error,
+    });
+  }
+}
+
+async function lockOrTakeOver(
+  dir: string,
+  feature: string,
+  onCompromised: RunLockOptions['onCompromised'],
+): Promise<() => Promise<void>> {
+  const options = {
+    realpath: false,
+    stale: STALE_MS,
+    onCompromised: (error: Error) => reportCompromised(feature, dir, error, onCompromised),
+  };
+  try {
+    return await lock(path.join(dir, 'run'), options);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockError(feature, dir, error);
+    const owner = await readOwner(dir);
+    if (!owner || owner.hostname !== hostname() || isAlive(owner.pid)) throw heldError(feature, dir, owner);
+    // The holder died without releasing (kill -9, OOM): its lock is ours to take, right now.
+    await rmdir(runLockPath(dir)).catch(() => undefined);
+    try {
+      return await lock(path.join(dir, 'run'), options);
+    } catch (again) {
+      throw lockError(feature, dir, again);
+    }
+  }
+}
+
+function releaser(dir: string, owner: LockOwner, release: () => Promise<void>): ReleaseLock {
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    const current = await readOwner(dir);
+    if (current?.pid === owner.pid && current.startedAt === owner.startedAt) {
+      await rm(ownerFile(dir), { force: true });
+    }
+    // ERELEASED after a compromise: the lock is already gone, and the caller was told through onCompromised.
+    await release().catch(() => undefined);
+  };
+}
+
+function reportCompromised(
+  feature: string,
+  dir: string,
+  cause: Error,
+  onCompromised: RunLockOptions['onCompromised'],
+): void {
+  const error = new KittyError(
+    'state',
+    `lost the run lock of feature ${feature} (${cause.message}); another run may start on it: stop this one (${runLockPath(dir)})`,
+    { cause },
+  );
+  try {
+    onCompromised?.(error);
+  } catch {
+    // This runs on a proper-lockfile timer: a throwing callback would take the whole process down.
+  }
+}
+
+function heldError(feature: string, dir: string, owner: LockOwner | null): KittyError {
+  const who = owner
+    ? `pid ${owner.pid} on host ${owner.hostname} since ${owner.startedAt}`
+    : 'another process (no owner.json)';
+  return new KittyError(
+    'state',
+    `feature ${feature} is being run by ${who}; if that run is dead, wait 10 s or remove ${runLockPath(dir)}`,
+  );
+}
+
+function lockError(feature: string, dir: string, error: unknown): KittyError {
+  if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return heldError(feature, dir, null);
+  return new KittyError(
+    'state',
+    `cannot lock feature ${feature}: ${errorMessage(error)} (${runLockPath(dir)})`,
+    {
+      cause: error,
+    },
+  );
+}
+
+/** The recorded holder, or null when owner.json is missing or unreadable (then only staleness frees the lock). */
+export async function readOwner(dir: string): Promise<LockOwner | null> {
+  try {
+    const parsed = JSON.parse(await readFile(ownerFile(dir), 'utf8')) as Partial<LockOwner>;
+    if (typeof parsed.pid !== 'number' || typeof parsed.hostname !== 'string') return null;
+    return {
+      pid: parsed.pid,
+      hostname: parsed.hostname,
+      startedAt: String(parsed.startedAt ?? 'an unknown time'),
+      feature: String(parsed.feature ?? ''),
+    };
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the pid exists but belongs to someone else; only ESRCH proves it is gone.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function ownerFile(dir: string): string {
+  return path.join(dir, OWNER_FILE);
+}

@@ -1,0 +1,352 @@
+import type { TokenUsage } from '../agents/types.js';
+import type { Role } from '../config/schema.js';
+import type { Lane } from '../feature/types.js';
+import type { AttemptRecord, OrchestrationEvent, OrchestrationRun, WPExecution } from './types.js';
+
+/**
+ * The pure reducer: event log -> run snapshot. `applyEvent` folds one event without touching its input
+ * (copy-on-write, sharing what did not change); `reduce` folds a whole log and, because every object it
+ * builds is private to it, mutates in place so 100k events stay well under a second. Both run the same
+ * handlers, so `events.reduce(applyEvent, null)` deep-equals `reduce(events)` (a property test holds us to it).
+ */
+
+type EventOf<T extends OrchestrationEvent['type']> = Extract<OrchestrationEvent, { type: T }>;
+
+/** A writable view of the run being built: `wp()` hands out a WP the handlers may assign to. */
+interface Draft {
+  run: OrchestrationRun;
+  /** True when arrays may be pushed to in place (reduce); false when they must be copied (applyEvent). */
+  inPlace: boolean;
+  wp(id: string): WPExecution | undefined;
+}
+
+const ZERO_TOKENS: TokenUsage = { input: 0, output: 0 };
+const FINISHED_LANES: readonly Lane[] = ['done', 'failed'];
+/** Lanes in which a WP is being worked on again: a finish time from an earlier pass no longer applies. */
+const ACTIVE_LANES: readonly Lane[] = [
+  'planned',
+  'claimed',
+  'in_progress',
+  'for_review',
+  'in_review',
+  'approved',
+];
+const INTERRUPTED = 'interrupted: the run stopped before this attempt finished';
+
+/** Fold a whole event log. The last `run_started` starts the run that counts; null when there is none. */
+export function reduce(events: readonly OrchestrationEvent[]): OrchestrationRun | null {
+  let start = -1;
+  for (let i = events.length - 1; i >= 0; i--) {
+    if (events[i]?.type === 'run_started') {
+      start = i;
+      break;
+    }
+  }
+  if (start < 0) return null;
+  const run = startRun(events[start] as EventOf<'run_started'>);
+  const draft: Draft = { run, inPlace: true, wp: (id) => run.workPackages[id] };
+  for (let i = start + 1; i < events.length; i++) applyTo(draft, events[i] as OrchestrationEvent);
+  return run;
+}
+
+/**
+ * Fold one event into a run without mutating it (the engine calls this as each event is recorded).
+ * Events before any `run_started` leave the result null; unknown event types only advance `lastSeq`/`updatedAt`.
+ */
+export function applyEvent(run: OrchestrationRun, event: OrchestrationEvent): OrchestrationRun;
+export function applyEvent(run: OrchestrationRun | null, event: OrchestrationEvent): OrchestrationRun | null;
+export function applyEvent(run: OrchestrationRun | null, event: OrchestrationEvent): OrchestrationRun | null {
+  if (event.type === 'run_started') return startRun(event);
+  if (!run) return null;
+  const draft = copyOnWrite(run);
+  applyTo(draft, event);
+  return draft.run;
+}
+
+function copyOnWrite(base: OrchestrationRun): Draft {
+  const run: OrchestrationRun = { ...base };
+  const copied = new Set<string>();
+  return {
+    run,
+    inPlace: false,
+    wp(id) {
+      const current = run.workPackages[id];
+      if (!current || copied.has(id)) return current;
+      if (copied.size === 0) run.workPackages = { ...base.workPackages };
+      const copy = { ...current };
+      run.workPackages[id] = copy;
+      copied.add(id);
+      return copy;
+    },
+  };
+}
+
+function startRun(event: EventOf<'run_started'>): OrchestrationRun {
+  const workPackages: Record<string, WPExecution> = {};
+  for (const wp of Array.isArray(event.workPackages) ? event.workPackages : []) {
+    workPackages[wp.id] = newWp(wp.id, wp.title, wp.dependencies);
+  }
+  return {
+    runId: event.runId,
+    feature: event.feature,
+    configHash: event.configHash,
+    status: 'running',
+    startedAt: event.at,
+    updatedAt: event.at,
+    completedAt: null,
+    message: null,
+    wpsTotal: Object.keys(workPackages).length,
+    wpsCompleted: 0,
+    wpsFailed: 0,
+    parallelPeak: 0,
+    totalInvocations: 0,
+    retries: 0,
+    fallbacks: 0,
+    costUsd: 0,
+    tokens: { ...ZERO_TOKENS },
+    agentCooldowns: {},
+    workPackages,
+    lastSeq: event.seq,
+  };
+}
+
+function newWp(id: string, title: string, dependencies: readonly string[] | undefined): WPExecution {
+  return {
+    wpId: id,
+    title,
+    dependencies: [...(dependencies ?? [])],
+    lane: 'planned',
+    implementationAgent: null,
+    reviewAgent: null,
+    implementationRetries: 0,
+    reviewRounds: 0,
+    fallbackAgentsTried: [],
+    attempts: [],
+    reviewFeedback: null,
+    lastError: null,
+    startedAt: null,
+    completedAt: null,
+    costUsd: 0,
+    tokens: { ...ZERO_TOKENS },
+  };
+}
+
+function applyTo(draft: Draft, event: OrchestrationEvent): void {
+  draft.run.updatedAt = event.at;
+  draft.run.lastSeq = event.seq;
+  switch (event.type) {
+    case 'run_started':
+      // Only reachable through a caller-built draft; reduce and applyEvent start a new run themselves.
+      return;
+    case 'run_resumed':
+      return resumed(draft, event);
+    case 'lane_changed': {
+      const wp = draft.wp(event.wp);
+      if (wp) setLane(draft.run, wp, event.lane, event.at);
+      return;
+    }
+    case 'attempt_started':
+      return attemptStarted(draft, event);
+    case 'attempt_finished':
+      return attemptFinished(draft, event);
+    case 'review_verdict':
+      return reviewVerdict(draft, event);
+    case 'fallback':
+      return fallback(draft, event);
+    case 'agent_cooldown':
+      draft.run.agentCooldowns = { ...draft.run.agentCooldowns, [event.agent]: event.until };
+      return;
+    case 'wp_failed':
+      return settle(draft, event.wp, 'failed', event.reason, event.at);
+    case 'wp_blocked':
+      return settle(draft, event.wp, 'blocked', `blocked by ${event.by}`, event.at);
+    case 'run_finished':
+      draft.run.status = event.status;
+      draft.run.message = event.message;
+      draft.run.completedAt = event.at;
+      return closeOpenAttempts(draft, event.at);
+    default:
+      // An event type from a newer version: history we cannot interpret, never a crash.
+      return;
+  }
+}
+
+/** A resumed run is running again (and not finished any more). */
+function resumed(draft: Draft, event: EventOf<'run_resumed'>): void {
+  draft.run.status = 'running';
+  draft.run.completedAt = null;
+  draft.run.message = null;
+  closeOpenAttempts(draft, event.at);
+}
+
+/**
+ * Attempts still open when a run stops (paused: the engine records no finish for an agent it stopped) or
+ * resumes (the previous process died with its agents) will never finish: close them as interrupted, or they
+ * would look in flight forever and inflate `parallelPeak`.
+ */
+function closeOpenAttempts(draft: Draft, at: string): void {
+  const { run } = draft;
+  for (const id of Object.keys(run.workPackages)) {
+    const open = run.workPackages[id]?.attempts.filter((a) => a.finishedAt === null).length ?? 0;
+    if (open === 0) continue;
+    const wp = draft.wp(id) as WPExecution;
+    wp.attempts = wp.attempts.map((a) =>
+      a.finishedAt === null ? { ...a, finishedAt: at, success: false, summary: INTERRUPTED } : a,
+    );
+    // They did run (and may have cost money the agent never reported): count them as invocations.
+    run.totalInvocations += open;
+  }
+}
+
+function setLane(run: OrchestrationRun, wp: WPExecution, lane: Lane, at: string): void {
+  if (wp.lane === 'done') run.wpsCompleted--;
+  if (wp.lane === 'failed') run.wpsFailed--;
+  if (lane === 'done') run.wpsCompleted++;
+  if (lane === 'failed') run.wpsFailed++;
+  if (wp.startedAt === null && lane !== 'planned') wp.startedAt = at;
+  if (FINISHED_LANES.includes(lane)) wp.completedAt = at;
+  else if (ACTIVE_LANES.includes(lane)) wp.completedAt = null;
+  wp.lane = lane;
+}
+
+function settle(draft: Draft, id: string, lane: Lane, error: string, at: string): void {
+  const wp = draft.wp(id);
+  if (!wp) return;
+  setLane(draft.run, wp, lane, at);
+  wp.lastError = error;
+}
+
+function attemptStarted(draft: Draft, event: EventOf<'attempt_started'>): void {
+  const wp = draft.wp(event.wp);
+  if (!wp) return;
+  countAttempt(draft.run, wp, event.role, event.agent);
+  const record = openRecord(event.role, event.agent, event.attempt, event.at, event.logFile);
+  wp.attempts = append(draft, wp.attempts, record);
+  draft.run.parallelPeak = Math.max(draft.run.parallelPeak, wpsInFlight(draft.run));
+}
+
+/** Book a new attempt of `role`: the role's agent, and a retry when the role had an attempt before. */
+function countAttempt(run: OrchestrationRun, wp: WPExecution, role: Role, agent: string): void {
+  const isImplementation = role === 'implementation';
+  // The role's agent is set by its first attempt, so a non-null agent means this one is a retry.
+  const isRetry = (isImplementation ? wp.implementationAgent : wp.reviewAgent) !== null;
+  if (isRetry) run.retries++;
+  if (isImplementation) {
+    if (isRetry) wp.implementationRetries++;
+    wp.implementationAgent = agent;
+  } else {
+    wp.reviewAgent = agent;
+  }
+}
+
+function openRecord(role: Role, agent: string, attempt: number, at: string, logFile: string): AttemptRecord {
+  const tokens = { ...ZERO_TOKENS };
+  return {
+    role,
+    agent,
+    attempt,
+    startedAt: at,
+    finishedAt: null,
+    success: null,
+    summary: '',
+    errorClass: null,
+    exitCode: null,
+    logFile,
+    costUsd: 0,
+    tokens,
+  };
+}
+
+/** WPs whose latest attempt has not finished. The engine runs one attempt per WP at a time. */
+function wpsInFlight(run: OrchestrationRun): number {
+  let count = 0;
+  for (const id in run.workPackages) {
+    const last = run.workPackages[id]?.attempts.at(-1);
+    if (last && last.finishedAt === null) count++;
+  }
+  return count;
+}
+
+function attemptFinished(draft: Draft, event: EventOf<'attempt_finished'>): void {
+  const { run } = draft;
+  const cost = finiteOrZero(event.costUsd);
+  const tokens = addTokens(ZERO_TOKENS, event.tokens);
+  run.totalInvocations++;
+  run.costUsd += cost;
+  run.tokens = addTokens(run.tokens, tokens);
+  const wp = draft.wp(event.wp);
+  if (!wp) return;
+  wp.costUsd += cost;
+  wp.tokens = addTokens(wp.tokens, tokens);
+  const index = findOpenAttempt(wp.attempts, event);
+  // A finish without a recorded start (a log cut short) still counts as an attempt, so its cost is not lost.
+  if (index < 0) countAttempt(run, wp, event.role, event.agent);
+  const base = wp.attempts[index] ?? openRecord(event.role, event.agent, event.attempt, event.at, '');
+  const finished: AttemptRecord = {
+    ...base,
+    finishedAt: event.at,
+    success: event.success,
+    summary: event.summary,
+    errorClass: event.errorClass ?? null,
+    exitCode: event.exitCode,
+    costUsd: cost,
+    tokens,
+  };
+  wp.attempts =
+    index < 0 ? append(draft, wp.attempts, finished) : replace(draft, wp.attempts, index, finished);
+}
+
+function findOpenAttempt(attempts: readonly AttemptRecord[], event: EventOf<'attempt_finished'>): number {
+  for (let i = attempts.length - 1; i >= 0; i--) {
+    const a = attempts[i] as AttemptRecord;
+    if (
+      a.finishedAt === null &&
+      a.role === event.role &&
+      a.agent === event.agent &&
+      a.attempt === event.attempt
+    ) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+function reviewVerdict(draft: Draft, event: EventOf<'review_verdict'>): void {
+  const wp = draft.wp(event.wp);
+  if (!wp) return;
+  wp.reviewRounds++;
+  wp.reviewFeedback = {
+    verdict: event.verdict,
+    summary: event.summary,
+    findings: Array.isArray(event.findings) ? [...event.findings] : [],
+  };
+}
+
+function fallback(draft: Draft, event: EventOf<'fallback'>): void {
+  draft.run.fallbacks++;
+  const wp = draft.wp(event.wp);
+  // The list holds the agents that failed this WP, so the engine can skip them when picking the next one.
+  if (wp && !wp.fallbackAgentsTried.includes(event.from)) {
+    wp.fallbackAgentsTried = append(draft, wp.fallbackAgentsTried, event.from);
+  }
+}
+
+function append<T>(draft: Draft, list: T[], item: T): T[] {
+  if (!draft.inPlace) return [...list, item];
+  list.push(item);
+  return list;
+}
+
+function replace<T>(draft: Draft, list: T[], index: number, item: T): T[] {
+  const target = draft.inPlace ? list : [...list];
+  target[index] = item;
+  return target;
+}
+
+function addTokens(a: TokenUsage, b: TokenUsage | undefined): TokenUsage {
+  return { input: a.input + finiteOrZero(b?.input), output: a.output + finiteOrZero(b?.output) };
+}
+
+function finiteOrZero(n: number | undefined): number {
+  return typeof n === 'number' && Number.isFinite(n) ? n : 0;
+}

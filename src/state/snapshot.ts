@@ -1,0 +1,158 @@
+import { readFile, rename } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
+import { errorMessage, KittyError } from '../errors.js';
+import type { OrchestrationRun, StateStore } from './types.js';
+
+/**
+ * Snapshot files: the derived run, written atomically with the previous good one kept as `<file>.bak`. They are
+ * a convenience (status, reports, crash forensics); the event log stays the truth.
+ */
+
+/** What a snapshot file holds. */
+export interface SnapshotFile {
+  version: 1;
+  feature: string;
+  run: OrchestrationRun;
+}
+
+/**
+ * Write `file` atomically, first keeping the current one as `<file>.bak`. A current file that is not a valid
+ * snapshot is never copied over a good backup: it is moved aside to `<file>.corrupt` for inspection instead.
+ */
+export async function writeSnapshotFile(file: string, run: OrchestrationRun): Promise<void> {
+  const previous = await readText(file);
+  if (previous !== null) {
+    if (parseSnapshot(previous, file) instanceof KittyError) await rename(file, `${file}.corrupt`);
+    // The backup is a second copy, not the truth: it skips the fsync the main file gets.
+    else await writeFileAtomic(`${file}.bak`, previous, { fsync: false });
+  }
+  const body: SnapshotFile = { version: 1, feature: run.feature, run };
+  await writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`);
+}
+
+/** Read a snapshot file; null when it does not exist. Throws KittyError('state') naming the file when corrupt. */
+export async function readSnapshotFile(file: string): Promise<SnapshotFile | null> {
+  const text = await readText(file);
+  if (text === null) return null;
+  const parsed = parseSnapshot(text, file);
+  if (parsed instanceof KittyError) throw parsed;
+  return parsed;
+}
+
+function parseSnapshot(text: string, file: string): SnapshotFile | KittyError {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return corrupt(file, `not valid JSON: ${errorMessage(error)}`);
+  }
+  if (typeof value !== 'object' || value === null) return corrupt(file, 'not a JSON object');
+  const snapshot = value as Partial<SnapshotFile>;
+  if (snapshot.version !== 1) {
+    return corrupt(
+      file,
+      `unknown version ${JSON.stringify(snapshot.version)}; a newer kitty-orchestrator wrote it?`,
+    );
+  }
+  const run = snapshot.run;
+  if (typeof snapshot.feature !== 'string' || typeof run !== 'object' || run === null || !run.workPackages) {
+    return corrupt(file, 'missing feature or run');
+  }
+  return snapshot as SnapshotFile;
+}
+
+function corrupt(file: string, detail: string): KittyError {
+  return new KittyError(
+    'state',
+    `${file}: corrupt snapshot (${detail}); the previous one is in ${file}.bak — fix or move the file, it was left untouched`,
+  );
+}
+
+async function readText(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new KittyError('state', `cannot read ${file}: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
+/** Coalesces snapshot writes: at most one per period, the latest run wins. */
+export interface ThrottledSnapshotWriter {
+  /** Record the run to persist; returns at once. */
+  write(run: OrchestrationRun): void;
+  /** Write whatever is pending now and wait for it; rejects if the latest snapshot could not be written. */
+  flush(): Promise<void>;
+}
+
+/**
+ * Wrap a store's `writeSnapshot` so the engine can hand it every run it derives: writes start at most once per
+ * `ms`, a write never overlaps another, and runs recorded meanwhile collapse into the latest. Background failures
+ * go to `onError` (the engine logs them) and the last one is rethrown by `flush()` unless a later write succeeded.
+ */
+export function createThrottledSnapshotWriter(
+  store: Pick<StateStore, 'writeSnapshot'>,
+  ms: number,
+  onError?: (error: unknown) => void,
+): ThrottledSnapshotWriter {
+  let pending: OrchestrationRun | null = null;
+  let inFlight: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  let lastStart = Number.NEGATIVE_INFINITY;
+  let failure: { error: unknown } | null = null;
+
+  const start = (run: OrchestrationRun): void => {
+    lastStart = Date.now();
+    inFlight = store.writeSnapshot(run).then(
+      () => {
+        failure = null;
+      },
+      (error: unknown) => {
+        failure = { error };
+        onError?.(error);
+      },
+    );
+    void inFlight.finally(() => {
+      inFlight = null;
+      kick();
+    });
+  };
+
+  const kick = (): void => {
+    if (inFlight || timer || !pending) return;
+    const wait = lastStart + ms - Date.now();
+    if (wait > 0) {
+      timer = setTimeout(() => {
+        timer = undefined;
+        kick();
+      }, wait);
+      return;
+    }
+    const run = pending;
+    pending = null;
+    start(run);
+  };
+
+  const flush = async (): Promise<void> => {
+    for (;;) {
+      clearTimeout(timer);
+      timer = undefined;
+      if (inFlight) await inFlight;
+      else if (pending) {
+        const run = pending;
+        pending = null;
+        start(run);
+      } else break;
+    }
+    if (failure)
+      throw failure.error instanceof Error ? failure.error : new Error(errorMessage(failure.error));
+  };
+
+  return {
+    write(run) {
+      pending = run;
+      kick();
+    },
+    flush,
+  };
+}

@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Feature } from '../../src/feature/types.js';
+
+const run = promisify(execFile);
+
+/** Git for the tests themselves (setup and inspection), with a test identity. */
+export async function sh(cwd: string, ...args: string[]): Promise<string> {
+  const { stdout } = await run(
+    'git',
+    ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args],
+    {
+      cwd,
+    },
+  );
+  return stdout.trim();
+}
+
+/** Git without the test identity: what the host sees. */
+export async function plainGit(cwd: string, ...args: string[]): Promise<string> {
+  return (await run('git', args, { cwd })).stdout.trim();
+}
+
+/**
+ * Keeps the machine's global and system git config (an identity, hooks, colour settings) out of the tests,
+ * so "the repo has no identity" is true. Vitest runs each test file in its own process.
+ */
+export async function isolateGitConfig(): Promise<() => Promise<void>> {
+  const dir = await mkdtemp(join(tmpdir(), 'kitty-gitcfg-'));
+  const file = join(dir, 'gitconfig');
+  await writeFile(file, '');
+  const saved = { global: process.env.GIT_CONFIG_GLOBAL, nosystem: process.env.GIT_CONFIG_NOSYSTEM };
+  process.env.GIT_CONFIG_GLOBAL = file;
+  process.env.GIT_CONFIG_NOSYSTEM = '1';
+  return async () => {
+    restore('GIT_CONFIG_GLOBAL', saved.global);
+    restore('GIT_CONFIG_NOSYSTEM', saved.nosystem);
+    await rm(dir, { recursive: true, force: true });
+  };
+}
+
+function restore(key: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[key];
+  else process.env[key] = value;
+}
+
+/** A fresh repository on `main` with one commit (README.md), at a real path. */
+export async function makeRepo(): Promise<string> {
+  const repo = await realpath(await mkdtemp(join(tmpdir(), 'kitty-host-')));
+  await plainGit(repo, 'init', '--quiet', '-b', 'main');
+  await commitFile(repo, 'README.md', 'hello\n', 'initial');
+  return repo;
+}
+
+/** Writes a file and commits it; returns the new commit. */
+export async function commitFile(
+  cwd: string,
+  file: string,
+  content: string,
+  message: string,
+): Promise<string> {
+  await mkdir(dirname(join(cwd, file)), { recursive: true });
+  await writeFile(join(cwd, file), content);
+  await sh(cwd, 'add', file);
+  await sh(cwd, 'commit', '--quiet', '-m', message);
+  return sh(cwd, 'rev-parse', 'HEAD');
+}
+
+/** A feature `001-demo` in `repo` whose WPs have the given dependencies. */
+export function makeFeature(repo: string, deps: Record<string, string[]>): Feature {
+  const dir = join(repo, 'kitty-specs', '001-demo');
+  return {
+    slug: '001-demo',
+    dir,
+    workPackages: Object.entries(deps).map(([id, dependencies]) => ({
+      id,
+      title: `Work package ${id}`,
+      dependencies,
+      subtasks: [],
+      ownedFiles: [],
+      lane: 'planned',
+      promptFile: join(dir, 'tasks', `${id}.md`),
+      body: '',
+    })),
+  };
+}

@@ -1,0 +1,55 @@
+import type { Lane } from '../../src/feature/types.js';
+import type { NewEvent, OrchestrationEvent } from '../../src/state/types.js';
+
+const T0 = Date.parse('2025-03-01T10:00:00.000Z');
+
+/** The time a test event with this seq carries: one second apart, so `at` values are easy to predict. */
+export function atOf(seq: number): string {
+  return new Date(T0 + seq * 1000).toISOString();
+}
+
+/** Stamp events the way a store would: seq from `firstSeq`, `at` one second apart. */
+export function stamp(events: NewEvent[], firstSeq = 1): OrchestrationEvent[] {
+  return events.map((e, i) => ({ ...e, seq: firstSeq + i, at: atOf(firstSeq + i) }) as OrchestrationEvent);
+}
+
+export function runStarted(runId: string, wps: string[], deps: Record<string, string[]> = {}): NewEvent {
+  return {
+    type: 'run_started',
+    runId,
+    feature: '001-demo',
+    configHash: 'hash',
+    workPackages: wps.map((id) => ({ id, title: `Title of ${id}`, dependencies: deps[id] ?? [] })),
+  };
+}
+
+export function started(wp: string, role: 'implementation' | 'review', agent: string, attempt: number): NewEvent {
+  return { type: 'attempt_started', wp, role, agent, attempt, logFile: `/logs/${wp}-${role}-${attempt}.log` };
+}
+
+export function finished(
+  wp: string,
+  role: 'implementation' | 'review',
+  agent: string,
+  attempt: number,
+  extra: { success?: boolean; costUsd?: number; tokens?: { input: number; output: number } } = {},
+): NewEvent {
+  return {
+    type: 'attempt_finished',
+    wp,
+    role,
+    agent,
+    attempt,
+    success: extra.success ?? true,
+    summary: `${agent} did ${wp}`,
+    exitCode: extra.success === false ? 1 : 0,
+    durationMs: 1000,
+    ...(extra.costUsd === undefined ? {} : { costUsd: extra.costUsd }),
+    ...(extra.tokens ? { tokens: extra.tokens } : {}),
+    ...(extra.success === false ? { errorClass: 'rate_limit' as const } : {}),
+  };
+}
+
+export function lane(wp: string, to: Lane): NewEvent {
+  return { type: 'lane_changed', wp, lane: to };
+}
