@@ -17,7 +17,9 @@ const RATE_LIMIT: readonly RegExp[] = [
   /\b429\b/,
   /rate[ _-]?limit/i,
   /too many requests/i,
-  /\bquota\b/i,
+  // "quota" alone also appears in auth warnings ("without a quota project"): require a limit word near it.
+  /\bquota\b[^\n]{0,40}?\b(?:exceeded|exhausted|reached|limit|reset)|\b(?:exceeded|exhausted|out of|insufficient)\b[^\n]{0,30}?\bquota\b|insufficient_quota/i,
+  /exhausted (?:your )?capacity/i,
   /usage[ _-]?limit/i,
   /resource[ _]exhausted/i,
   /hit your (?:\w+ )?limit/i,

@@ -85,7 +85,9 @@ export const codexInvoker: AgentInvoker = {
   binaries: ['codex'],
   versionArgs: ['--version'],
   buildInvocation(request) {
-    const files: Record<string, string> = {};
+    const lastMessage = scratchFile(request, LAST_MESSAGE_FILE);
+    // Written empty before the run, so a stale message from an earlier run in the same dir is never read.
+    const files: Record<string, string> = { [lastMessage]: '' };
     const argv = [
       commandFor(request.agent, 'codex'),
       'exec',
@@ -94,7 +96,7 @@ export const codexInvoker: AgentInvoker = {
       '--dangerously-bypass-approvals-and-sandbox',
       '--skip-git-repo-check',
       '--output-last-message',
-      scratchFile(request, LAST_MESSAGE_FILE),
+      lastMessage,
     ];
     if (request.role === 'review') {
       const schemaFile = scratchFile(request, SCHEMA_FILE);

@@ -48,6 +48,8 @@ function tryParse(text: string): unknown {
   }
 }
 
+const MAX_DOCUMENT_STARTS = 5;
+
 /**
  * One JSON document printed by a CLI: the whole output, or, when a banner or warning precedes it, the output from
  * the first line that starts with `{` or `[`. Undefined when there is none.
@@ -58,9 +60,12 @@ export function parseJsonDocument(output: string): unknown {
   const whole = tryParse(trimmed);
   if (whole !== undefined) return whole;
   const lines = trimmed.split('\n');
-  for (let i = 0; i < lines.length; i++) {
+  // A banner is a few lines at most; trying every line of a long JSONL stream would be quadratic.
+  let attempts = 0;
+  for (let i = 0; i < lines.length && attempts < MAX_DOCUMENT_STARTS; i++) {
     const line = lines[i]?.trimStart() ?? '';
     if (!line.startsWith('{') && !line.startsWith('[')) continue;
+    attempts++;
     const rest = tryParse(lines.slice(i).join('\n'));
     if (rest !== undefined) return rest;
   }

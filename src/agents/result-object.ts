@@ -48,7 +48,7 @@ function resultIsError(result: JsonRecord): boolean {
     result['is_error'] === true ||
     result['success'] === false ||
     (subtype !== undefined && subtype.startsWith('error')) ||
-    (result['error'] !== undefined && result['error'] !== null)
+    errorMessageOf(result['error']) !== undefined
   );
 }
 

@@ -40,7 +40,8 @@ function clip(text: string, max: number): string {
   return trimmed.length <= max ? trimmed : `${trimmed.slice(0, max - 1)}…`;
 }
 
-const TELLING_LINE = /\b(?:error|fail(?:ed|ure)?|invalid|missing|denied|unauthori[sz]ed|refused|limit|quota|no \w+(?: \w+)? (?:found|provided))\b/i;
+const TELLING_LINE =
+  /\b(?:error|fail(?:ed|ure)?|invalid|missing|denied|unauthori[sz]ed|refused|limit|quota|no \w+(?: \w+)? (?:found|provided))\b/i;
 
 /** Two lines that say what went wrong: from the first line naming an error, else the first lines (a banner or a
  * stack trace's preamble rarely says more than its "Error: …" line). */
@@ -49,7 +50,10 @@ function tellingLines(text: string): string {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '');
-  const start = Math.max(0, lines.findIndex((line) => TELLING_LINE.test(line)));
+  const start = Math.max(
+    0,
+    lines.findIndex((line) => TELLING_LINE.test(line)),
+  );
   return lines.slice(start, start + 2).join(' | ');
 }
 

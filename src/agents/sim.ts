@@ -63,7 +63,7 @@ function parseSim(outcome: ProcessOutcome): ParsedOutput | null {
   const failed = record['success'] !== true;
   const summary = str(record['summary']) ?? '';
   const commits = Array.isArray(record['commits'])
-    ? record['commits'].filter((c) => typeof c === 'string')
+    ? record['commits'].filter((c): c is string => typeof c === 'string')
     : undefined;
   return {
     text: summary,

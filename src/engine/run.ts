@@ -1,4 +1,4 @@
-import { buildGraph } from '../graph/work-graph.js';
+import { buildGraph, type WorkGraph } from '../graph/work-graph.js';
 import type { Lane, WorkPackage } from '../feature/types.js';
 import { readyWps } from '../scheduler/plan.js';
 import type { OrchestrationRun } from '../state/types.js';
@@ -83,13 +83,25 @@ function lanesOf(run: OrchestrationRun): Map<string, Lane> {
   return new Map(Object.values(run.workPackages).map((wp) => [wp.wpId, wp.lane]));
 }
 
+/** Lanes of a WP whose cycle was under way; one not running in this process was cut off by a crash or a stop. */
+const IN_FLIGHT: readonly Lane[] = ['claimed', 'in_progress', 'for_review', 'in_review', 'approved'];
+
+/** WPs to start now: cut-off ones first (their dependencies are done), then the ready ones by priority. */
+function startable(ctx: CycleContext, graph: WorkGraph, active: ReadonlyMap<string, unknown>): string[] {
+  const run = ctx.recorder.run;
+  const cutOff = Object.values(run.workPackages)
+    .filter((wp) => IN_FLIGHT.includes(wp.lane) && !active.has(wp.wpId))
+    .map((wp) => wp.wpId);
+  return [...cutOff, ...readyWps(graph, lanesOf(run), new Set(active.keys()))];
+}
+
 /** The scheduling loop: start ready WPs (longest remaining path first) while an implementer is free. */
 async function schedule(ctx: CycleContext): Promise<void> {
   const graph = buildGraph(ctx.feature.workPackages);
   const byId = new Map<string, WorkPackage>(ctx.feature.workPackages.map((wp) => [wp.id, wp]));
   const active = new Map<string, Promise<void>>();
   while (!ctx.signal.aborted) {
-    const ready = readyWps(graph, lanesOf(ctx.recorder.run), new Set(active.keys()));
+    const ready = startable(ctx, graph, active);
     for (const id of ready) {
       if (active.size >= ctx.config.global.concurrency) break;
       const lease = ctx.pool.tryAcquire('implementation', []);

@@ -89,8 +89,9 @@ async function runOnce(options: RunProcessOptions, settings: ProcessRunnerSettin
 
 async function assertDirectory(cwd: string): Promise<void> {
   const info = await stat(cwd).catch(() => null);
-  if (!info?.isDirectory())
+  if (!info?.isDirectory()) {
     throw new KittyError('host', `runProcess: working directory ${cwd} does not exist`);
+  }
 }
 
 function describeEnd(outcome: ProcessOutcome, notes: string[]): string {
@@ -146,7 +147,8 @@ class ProcessRun {
     this.child.on('error', () => undefined);
     this.child.once('spawn', () => this.onSpawn());
     this.child.once('exit', (code, signal) => {
-      void this.afterExit(closed).then(() => resolve(this.outcome(code, signal)));
+      const done = (): void => resolve(this.outcome(code, signal));
+      void this.afterExit(closed).then(done, done);
     });
   }
 
@@ -172,8 +174,8 @@ class ProcessRun {
 
   private startTimers(): void {
     const { wallTimeoutMs, inactivityTimeoutMs, signal } = this.options;
-    this.timers.push(setTimeout(() => this.stop('wall_timeout'), wallTimeoutMs));
-    this.timers.push(setTimeout(() => this.stop('inactivity_timeout'), inactivityTimeoutMs));
+    this.timers.push(setTimeout(() => this.stop('wall_timeout'), timerMs(wallTimeoutMs)));
+    this.timers.push(setTimeout(() => this.stop('inactivity_timeout'), timerMs(inactivityTimeoutMs)));
     if (signal?.aborted) this.stop('abort');
     else signal?.addEventListener('abort', this.onAbort, { once: true });
   }
@@ -257,5 +259,9 @@ class ProcessRun {
     });
   }
 }
+
+/** setTimeout fires at once for delays past 2^31-1 ms (about 24.8 days) or NaN: clamp instead. */
+const timerMs = (ms: number): number =>
+  Number.isFinite(ms) ? Math.min(Math.max(1, ms), 2 ** 31 - 1) : 2 ** 31 - 1;
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());

@@ -37,22 +37,23 @@ export async function listFeatures(repoDir: string): Promise<string[]> {
  * directory `<repoDir>/<ref>`. Ambiguous or unknown refs throw KittyError('usage') listing the features.
  */
 export async function resolveFeatureDir(ref: string, repoDir: string): Promise<string> {
+  const repo = resolve(repoDir);
   const name = ref.trim();
   if (name === '') throw new KittyError('usage', 'no feature given: pass a kitty-specs/ slug or a directory');
   if (isAbsolute(name) || name.includes('/') || name.includes(sep) || name.startsWith('.')) {
-    const dir = resolve(repoDir, name);
+    const dir = resolve(repo, name);
     if (await isDirectory(dir)) return dir;
     throw new KittyError('usage', `feature directory ${dir} does not exist`);
   }
-  const features = await listFeatures(repoDir);
-  if (features.includes(name)) return join(repoDir, 'kitty-specs', name);
+  const features = await listFeatures(repo);
+  if (features.includes(name)) return join(repo, 'kitty-specs', name);
   const matches = features.filter((f) => f.toLowerCase().startsWith(name.toLowerCase()));
-  if (matches.length === 1) return join(repoDir, 'kitty-specs', matches[0]!);
+  if (matches.length === 1) return join(repo, 'kitty-specs', matches[0]!);
   if (matches.length > 1) {
     throw new KittyError('usage', `feature "${name}" is ambiguous: it matches ${matches.join(', ')}`);
   }
-  const plain = resolve(repoDir, name);
+  const plain = resolve(repo, name);
   if (await isDirectory(plain)) return plain;
   const available = features.length > 0 ? `available: ${features.join(', ')}` : 'no features found';
-  throw new KittyError('usage', `no feature "${name}" in ${join(repoDir, 'kitty-specs')} (${available})`);
+  throw new KittyError('usage', `no feature "${name}" in ${join(repo, 'kitty-specs')} (${available})`);
 }

@@ -1,6 +1,6 @@
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
+import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import type { Logger } from '../engine/types.js';
 
 /** The Octokit the action uses: REST methods, `paginate`, retry and throttling. */
@@ -12,6 +12,8 @@ export interface GitHubClientOptions {
   logger: Logger;
   /** Times a request is retried after a primary or secondary rate limit (default 1). */
   rateLimitRetries?: number;
+  /** Extra settings for the throttling plugin (tests hand in limiters without the one-write-a-second spacing). */
+  throttle?: Partial<ThrottlingOptions>;
 }
 
 /**
@@ -43,7 +45,7 @@ export function createGitHubClient(token: string, options: GitHubClientOptions):
         warn: (message: string) => logger.warn(message),
         error: (message: string) => logger.warn(message),
       },
-      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+      throttle: { ...options.throttle, onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
       retry: { retries: 2 },
     },
     retry,

@@ -96,17 +96,19 @@ function liveView(opts: TerminalViewOptions): TerminalView {
   const width = opts.width ?? (() => 80);
   const height = opts.height ?? (() => 24);
   const now = clock(opts);
-  // log-update reads `columns`/`rows` from its stream on every frame; getters keep them current.
+  // log-update reads `columns`/`rows` from its stream on every frame; they are measured once per frame, in
+  // `draw`, so the renderer and log-update agree on the width (and a failing measure stays inside the guard).
+  const size = { columns: 80, rows: 24 };
   const stream = {
     write: (text: string) => {
       opts.write(text);
       return true;
     },
     get columns() {
-      return width();
+      return size.columns;
     },
     get rows() {
-      return height();
+      return size.rows;
     },
   };
   const frame = createLogUpdate(stream as unknown as NodeJS.WriteStream);
@@ -118,12 +120,15 @@ function liveView(opts: TerminalViewOptions): TerminalView {
   let pending: NodeJS.Timeout | null = null;
 
   const draw = () => {
+    if (pending) clearTimeout(pending);
     pending = null;
     if (closed || broken || !run) return;
     lastDraw = Date.now();
     try {
+      size.columns = measure(width(), 80);
+      size.rows = measure(height(), 24);
       const view = withLastLines(toRunView(run, now()), lastLines);
-      frame(renderLiveTable(view, { width: width(), height: height(), color: opts.color }));
+      frame(renderLiveTable(view, { width: size.columns, height: size.rows, color: opts.color }));
     } catch (error) {
       // Draws run from timers, where a throw would crash the run itself: a broken view must not cost the
       // work in flight. Stop drawing and say why once; the summary still comes at close.
@@ -172,6 +177,11 @@ function liveView(opts: TerminalViewOptions): TerminalView {
       opts.write(summaryText(opts, withLastLines(toRunView(final, now()), lastLines)));
     },
   };
+}
+
+/** A terminal dimension, or the fallback when the stream does not know it (undefined, 0, NaN). */
+function measure(value: number, fallback: number): number {
+  return Number.isFinite(value) && value > 0 ? Math.floor(value) : fallback;
 }
 
 function withLastLines(view: RunView, lastLines: ReadonlyMap<string, string>): RunView {

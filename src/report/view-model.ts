@@ -1,7 +1,7 @@
 import type { TokenUsage } from '../agents/types.js';
 import type { Role } from '../config/schema.js';
 import type { Lane } from '../feature/types.js';
-import type { OrchestrationRun, RunStatus, WPExecution } from '../state/types.js';
+import type { AttemptRecord, OrchestrationRun, RunStatus, WPExecution } from '../state/types.js';
 
 /** One row of every progress table (terminal, PR comment, check run, job summary). */
 export interface WpRow {
@@ -10,6 +10,9 @@ export interface WpRow {
   lane: Lane;
   /** The agent working on it now, or the one that last did. */
   agent: string | null;
+  /** The agent that implemented it last, and the one that reviewed it last. */
+  implementer: string | null;
+  reviewer: string | null;
   /** Implementation attempts so far. */
   attempt: number;
   reviewRounds: number;
@@ -23,10 +26,12 @@ export interface WpRow {
 export interface AgentUsage {
   agent: string;
   roles: Role[];
-  /** Attempts that finished (a running one is not counted yet). */
+  /** Attempts that finished (a running one is not counted yet; an interrupted one is not the agent's doing). */
   attempts: number;
   succeeded: number;
   failed: number;
+  /** Attempts cut short by the run stopping (Ctrl+C, a crash): neither success nor failure. */
+  interrupted: number;
   costUsd: number;
   tokens: TokenUsage;
 }
@@ -61,6 +66,8 @@ function wpRow(wp: WPExecution, now: Date): WpRow {
     title: wp.title,
     lane: wp.lane,
     agent: last?.agent ?? wp.implementationAgent,
+    implementer: wp.implementationAgent,
+    reviewer: wp.reviewAgent,
     attempt: wp.attempts.filter((a) => a.role === 'implementation').length,
     reviewRounds: wp.reviewRounds,
     durationMs: wp.startedAt ? Math.max(0, end - Date.parse(wp.startedAt)) : null,
@@ -69,6 +76,13 @@ function wpRow(wp: WPExecution, now: Date): WpRow {
     lastError: wp.lastError,
   };
 }
+
+/**
+ * An attempt the reducer closed because the run stopped under it: it never reported an exit code or an
+ * error class, which every attempt that really ended (even killed by a timeout) does.
+ */
+const isInterrupted = (a: AttemptRecord): boolean =>
+  a.success === false && a.exitCode === null && a.errorClass === null;
 
 function agentUsage(run: OrchestrationRun): AgentUsage[] {
   const byAgent = new Map<string, AgentUsage>();
@@ -81,13 +95,15 @@ function agentUsage(run: OrchestrationRun): AgentUsage[] {
         attempts: 0,
         succeeded: 0,
         failed: 0,
+        interrupted: 0,
         costUsd: 0,
         tokens: { input: 0, output: 0 },
       };
       if (!usage.roles.includes(a.role)) usage.roles.push(a.role);
-      usage.attempts++;
-      if (a.success) usage.succeeded++;
+      if (isInterrupted(a)) usage.interrupted++;
+      else if (a.success) usage.succeeded++;
       else usage.failed++;
+      usage.attempts = usage.succeeded + usage.failed;
       usage.costUsd += a.costUsd;
       usage.tokens = {
         input: usage.tokens.input + a.tokens.input,
@@ -105,7 +121,8 @@ function agentUsage(run: OrchestrationRun): AgentUsage[] {
 export function toRunView(run: OrchestrationRun, now: Date): RunView {
   const rows = Object.values(run.workPackages)
     .sort((a, b) => a.wpId.localeCompare(b.wpId))
-    .map((wp) => wpRow(wp, now));
+    // A stopped run's unfinished WPs stopped with it: their clocks must not keep running in `status`.
+    .map((wp) => wpRow(wp, run.completedAt ? new Date(run.completedAt) : now));
   const end = run.completedAt ? Date.parse(run.completedAt) : now.getTime();
   const count = (lanes: readonly Lane[]) => rows.filter((r) => lanes.includes(r.lane)).length;
   return {

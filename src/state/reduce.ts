@@ -17,6 +17,8 @@ interface Draft {
   run: OrchestrationRun;
   /** True when arrays may be pushed to in place (reduce); false when they must be copied (applyEvent). */
   inPlace: boolean;
+  /** WPs whose latest attempt is open, kept up to date so `parallelPeak` needs no scan per event. */
+  inFlight: number;
   wp(id: string): WPExecution | undefined;
 }
 
@@ -44,8 +46,9 @@ export function reduce(events: readonly OrchestrationEvent[]): OrchestrationRun 
   }
   if (start < 0) return null;
   const run = startRun(events[start] as EventOf<'run_started'>);
-  const draft: Draft = { run, inPlace: true, wp: (id) => run.workPackages[id] };
+  const draft: Draft = { run, inPlace: true, inFlight: 0, wp: (id) => run.workPackages[id] };
   for (let i = start + 1; i < events.length; i++) applyTo(draft, events[i] as OrchestrationEvent);
+  inFlightOf.set(run, draft.inFlight);
   return run;
 }
 
@@ -60,7 +63,22 @@ export function applyEvent(run: OrchestrationRun | null, event: OrchestrationEve
   if (!run) return null;
   const draft = copyOnWrite(run);
   applyTo(draft, event);
+  inFlightOf.set(draft.run, draft.inFlight);
   return draft.run;
+}
+
+/**
+ * The in-flight count of each run this module returned: a side table, so the count stays out of the persisted
+ * shape. A run from elsewhere (a parsed snapshot, a clone) is counted once, then tracked.
+ */
+const inFlightOf = new WeakMap<OrchestrationRun, number>();
+
+function countInFlight(run: OrchestrationRun): number {
+  return Object.values(run.workPackages).filter(isInFlight).length;
+}
+
+function isInFlight(wp: WPExecution): boolean {
+  return wp.attempts.at(-1)?.finishedAt === null;
 }
 
 function copyOnWrite(base: OrchestrationRun): Draft {
@@ -69,6 +87,7 @@ function copyOnWrite(base: OrchestrationRun): Draft {
   return {
     run,
     inPlace: false,
+    inFlight: inFlightOf.get(base) ?? countInFlight(base),
     wp(id) {
       const current = run.workPackages[id];
       if (!current || copied.has(id)) return current;
@@ -196,6 +215,7 @@ function closeOpenAttempts(draft: Draft, at: string): void {
     // They did run (and may have cost money the agent never reported): count them as invocations.
     run.totalInvocations += open;
   }
+  draft.inFlight = 0;
 }
 
 function setLane(run: OrchestrationRun, wp: WPExecution, lane: Lane, at: string): void {
@@ -219,10 +239,12 @@ function settle(draft: Draft, id: string, lane: Lane, error: string, at: string)
 function attemptStarted(draft: Draft, event: EventOf<'attempt_started'>): void {
   const wp = draft.wp(event.wp);
   if (!wp) return;
+  const wasInFlight = isInFlight(wp);
   countAttempt(draft.run, wp, event.role, event.agent);
   const record = openRecord(event.role, event.agent, event.attempt, event.at, event.logFile);
   wp.attempts = append(draft, wp.attempts, record);
-  draft.run.parallelPeak = Math.max(draft.run.parallelPeak, wpsInFlight(draft.run));
+  if (!wasInFlight) draft.inFlight++;
+  draft.run.parallelPeak = Math.max(draft.run.parallelPeak, draft.inFlight);
 }
 
 /** Book a new attempt of `role`: the role's agent, and a retry when the role had an attempt before. */
@@ -257,16 +279,6 @@ function openRecord(role: Role, agent: string, attempt: number, at: string, logF
   };
 }
 
-/** WPs whose latest attempt has not finished. The engine runs one attempt per WP at a time. */
-function wpsInFlight(run: OrchestrationRun): number {
-  let count = 0;
-  for (const id in run.workPackages) {
-    const last = run.workPackages[id]?.attempts.at(-1);
-    if (last && last.finishedAt === null) count++;
-  }
-  return count;
-}
-
 function attemptFinished(draft: Draft, event: EventOf<'attempt_finished'>): void {
   const { run } = draft;
   const cost = finiteOrZero(event.costUsd);
@@ -278,6 +290,7 @@ function attemptFinished(draft: Draft, event: EventOf<'attempt_finished'>): void
   if (!wp) return;
   wp.costUsd += cost;
   wp.tokens = addTokens(wp.tokens, tokens);
+  const wasInFlight = isInFlight(wp);
   const index = findOpenAttempt(wp.attempts, event);
   // A finish without a recorded start (a log cut short) still counts as an attempt, so its cost is not lost.
   if (index < 0) countAttempt(run, wp, event.role, event.agent);
@@ -294,6 +307,7 @@ function attemptFinished(draft: Draft, event: EventOf<'attempt_finished'>): void
   };
   wp.attempts =
     index < 0 ? append(draft, wp.attempts, finished) : replace(draft, wp.attempts, index, finished);
+  draft.inFlight += Number(isInFlight(wp)) - Number(wasInFlight);
 }
 
 function findOpenAttempt(attempts: readonly AttemptRecord[], event: EventOf<'attempt_finished'>): number {

@@ -16,7 +16,9 @@ describe('argv per CLI', () => {
   });
 
   it('codex: exec with stdin "-" last, last-message file, schema file for reviews', () => {
-    const impl = getInvoker('codex').buildInvocation(request('implementation', { agent: agentConfig({ extra_args: ['-m', 'o9'] }) }));
+    const impl = getInvoker('codex').buildInvocation(
+      request('implementation', { agent: agentConfig({ extra_args: ['-m', 'o9'] }) }),
+    );
     expect(impl.argv).toEqual([
       'codex',
       'exec',
@@ -29,7 +31,8 @@ describe('argv per CLI', () => {
       'o9',
       '-',
     ]);
-    expect(impl).toMatchObject({ promptDelivery: 'stdin', stdin: P, files: {} });
+    expect(impl).toMatchObject({ promptDelivery: 'stdin', stdin: P });
+    expect(impl.files).toEqual({ '/tmp/scratch/WP01-1/codex-last-message.txt': '' });
     const review = getInvoker('codex').buildInvocation(request('review'));
     const at = review.argv.indexOf('--output-schema');
     const schemaFile = review.argv[at + 1] ?? '';
@@ -40,7 +43,15 @@ describe('argv per CLI', () => {
 
   it('copilot: prompt as the -p argument, stdin closed', () => {
     const impl = getInvoker('copilot').buildInvocation(request('implementation'));
-    expect(impl.argv).toEqual(['copilot', '-p', P, '--output-format', 'json', '--allow-all-tools', '--no-auto-update']);
+    expect(impl.argv).toEqual([
+      'copilot',
+      '-p',
+      P,
+      '--output-format',
+      'json',
+      '--allow-all-tools',
+      '--no-auto-update',
+    ]);
     expect(impl).toMatchObject({ promptDelivery: 'argument', stdin: null });
   });
 
@@ -71,7 +82,10 @@ describe('argv per CLI', () => {
       P,
     ]);
     expect(getInvoker('kilocode').binaries).toEqual(['kilo', 'kilocode']);
-    expect(getInvoker('kilocode').buildInvocation(request('implementation')).argv.slice(0, 2)).toEqual(['kilo', 'run']);
+    expect(getInvoker('kilocode').buildInvocation(request('implementation')).argv.slice(0, 2)).toEqual([
+      'kilo',
+      'run',
+    ]);
   });
 
   it('augment: print mode, stdin prompt', () => {
@@ -84,10 +98,14 @@ describe('argv per CLI', () => {
     const built = getInvoker('cursor').buildInvocation(request('implementation'));
     expect(built.argv).toEqual(['cursor-agent', '-p', '--output-format', 'json', '--force', P]);
     expect(built.hardTimeoutSeconds).toBe(900);
-    const short = getInvoker('cursor').buildInvocation(request('implementation', { agent: agentConfig({ timeout_seconds: 120 }) }));
+    const short = getInvoker('cursor').buildInvocation(
+      request('implementation', { agent: agentConfig({ timeout_seconds: 120 }) }),
+    );
     expect(short.hardTimeoutSeconds).toBe(120);
     const custom = agentConfig({ options: { hard_timeout_seconds: 1500 } });
-    expect(getInvoker('cursor').buildInvocation(request('implementation', { agent: custom })).hardTimeoutSeconds).toBe(1500);
+    expect(
+      getInvoker('cursor').buildInvocation(request('implementation', { agent: custom })).hardTimeoutSeconds,
+    ).toBe(1500);
   });
 
   it('pi: argument prompt with stdin /dev/null (an open pipe blocks -p)', () => {

@@ -17,6 +17,10 @@ describe('classifyText', () => {
     ['You exceeded your current quota', 'rate_limit'],
     ["You've hit your usage limit.", 'rate_limit'],
     ['RESOURCE_EXHAUSTED', 'rate_limit'],
+    ['Quota exceeded for quota metric generate_content_requests', 'rate_limit'],
+    ['You have exhausted your capacity on this model.', 'rate_limit'],
+    ['Error: insufficient_quota', 'rate_limit'],
+    ['Your application authenticated without a quota project. Error: 401', 'auth'],
     ['getaddrinfo ENOTFOUND api.anthropic.com', 'network'],
     ['connect ECONNREFUSED 127.0.0.1:443', 'network'],
     ['TypeError: fetch failed', 'network'],
@@ -39,12 +43,16 @@ describe('classifyText', () => {
 
 describe('classifyFailure', () => {
   it('our own stops win over any text', () => {
-    expect(classifyFailure(outcome({ stoppedBy: 'wall_timeout', exitCode: null }), '429').errorClass).toBe('timeout');
+    expect(classifyFailure(outcome({ stoppedBy: 'wall_timeout', exitCode: null }), '429').errorClass).toBe(
+      'timeout',
+    );
     expect(classifyFailure(outcome({ stoppedBy: 'inactivity_timeout' }), '').errorClass).toBe('stalled');
   });
 
   it('uses CLI-specific exit codes, else crash', () => {
-    expect(classifyFailure(outcome({ exitCode: 41 }), 'boom', { exitCodes: { 41: 'auth' } }).errorClass).toBe('auth');
+    expect(classifyFailure(outcome({ exitCode: 41 }), 'boom', { exitCodes: { 41: 'auth' } }).errorClass).toBe(
+      'auth',
+    );
     expect(classifyFailure(outcome({ exitCode: 1 }), 'Segmentation fault').errorClass).toBe('crash');
     expect(classifyFailure(outcome({ exitCode: null, signal: 'SIGSEGV' }), '').errorClass).toBe('crash');
   });

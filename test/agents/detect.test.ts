@@ -53,7 +53,11 @@ describe('detectAgents', () => {
     expect(found.map((a) => a.id)).toEqual(['claude-code', 'codex', 'qwen', 'kilocode', 'sim']);
     expect(found[0]).toEqual({ id: 'claude-code', path: path.join(bin, 'claude'), version: '2.1.331' });
     expect(found.find((a) => a.id === 'codex')?.version).toBe('0.169.0');
-    expect(found.find((a) => a.id === 'kilocode')).toEqual({ id: 'kilocode', path: path.join(bin, 'kilocode'), version: '7.7.7' });
+    expect(found.find((a) => a.id === 'kilocode')).toEqual({
+      id: 'kilocode',
+      path: path.join(bin, 'kilocode'),
+      version: '7.7.7',
+    });
     // The hanging --version was killed: the agent is installed, its version unknown.
     expect(found.find((a) => a.id === 'qwen')?.version).toBeNull();
     expect(found.find((a) => a.id === 'sim')?.version).toMatch(/^\d+\.\d+\.\d+/);
@@ -70,7 +74,11 @@ describe('detectAgents', () => {
     const runVersion = (file: string): Promise<string | null> => Promise.resolve(`v-${path.basename(file)}`);
     const found = await detectAgents({ env: { PATH: bin }, config, runVersion });
     expect(found.map((a) => a.id)).toEqual(['codex', 'claude-code', 'qwen', 'kilocode', 'sim']);
-    expect(found[1]).toEqual({ id: 'claude-code', path: path.join(other, 'my-claude'), version: 'v-my-claude' });
+    expect(found[1]).toEqual({
+      id: 'claude-code',
+      path: path.join(other, 'my-claude'),
+      version: 'v-my-claude',
+    });
   });
 
   it('finds nothing but sim on an empty PATH', async () => {
@@ -82,7 +90,9 @@ describe('helpers', () => {
   it('runVersionCommand kills a --version that hangs, child and grandchildren', async () => {
     const pidFile = path.join(root, 'grandchild.pid');
     const hang = await script(root, 'hang', `sleep 30 & echo $! > ${pidFile}; sleep 30; echo 1.0.0`);
-    await expect(runVersionCommand(hang, ['--version'], { PATH: process.env['PATH'] }, 300)).resolves.toBeNull();
+    await expect(
+      runVersionCommand(hang, ['--version'], { PATH: process.env['PATH'] }, 300),
+    ).resolves.toBeNull();
     const grandchild = Number(await readFile(pidFile, 'utf8'));
     await expect.poll(() => isRunning(grandchild), { timeout: 5_000 }).toBe(false);
   });
@@ -96,7 +106,9 @@ describe('helpers', () => {
 
   it('findExecutable takes paths as given and skips empty PATH entries', async () => {
     await expect(findExecutable(path.join(bin, 'codex'), {})).resolves.toBe(path.join(bin, 'codex'));
-    await expect(findExecutable('codex', { PATH: `${path.delimiter}${bin}` })).resolves.toBe(path.join(bin, 'codex'));
+    await expect(findExecutable('codex', { PATH: `${path.delimiter}${bin}` })).resolves.toBe(
+      path.join(bin, 'codex'),
+    );
     await expect(findExecutable('gemini', { PATH: bin })).resolves.toBeNull();
   });
 

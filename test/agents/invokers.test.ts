@@ -18,7 +18,9 @@ describe.each(invokers.map((invoker) => [invoker.id, invoker] as const))('%s inv
     expect(built.argv.every((arg) => typeof arg === 'string')).toBe(true);
     if (invoker.id === 'sim') expect(built.argv[0]).toBe(process.execPath);
     else expect(built.argv[0]).toBe(invoker.binaries[0]);
-    const custom = invoker.buildInvocation(request('implementation', { agent: agentConfig({ command: '/opt/x/bin' }) }));
+    const custom = invoker.buildInvocation(
+      request('implementation', { agent: agentConfig({ command: '/opt/x/bin' }) }),
+    );
     expect(custom.argv[0]).toBe('/opt/x/bin');
     expect(custom.argv.slice(1)).not.toContain(invoker.binaries[0]);
   });
@@ -61,10 +63,16 @@ describe.each(invokers.map((invoker) => [invoker.id, invoker] as const))('%s inv
 
   it('classifies our own stops as timeout or stalled', () => {
     const killed = { exitCode: null, signal: 'SIGKILL' as const };
-    const wall = invoker.parseOutcome(outcome({ ...killed, stoppedBy: 'wall_timeout' }), request('implementation'));
+    const wall = invoker.parseOutcome(
+      outcome({ ...killed, stoppedBy: 'wall_timeout' }),
+      request('implementation'),
+    );
     expect(wall).toMatchObject({ success: false, errorClass: 'timeout' });
     expect(wall.summary).toContain('wall-clock timeout');
-    const idle = invoker.parseOutcome(outcome({ ...killed, stoppedBy: 'inactivity_timeout' }), request('review'));
+    const idle = invoker.parseOutcome(
+      outcome({ ...killed, stoppedBy: 'inactivity_timeout' }),
+      request('review'),
+    );
     expect(idle).toMatchObject({ success: false, errorClass: 'stalled' });
   });
 
@@ -77,7 +85,10 @@ describe.each(invokers.map((invoker) => [invoker.id, invoker] as const))('%s inv
     expect(auth.summary).toContain('invalid api key');
     const before = Date.now();
     const limited = invoker.parseOutcome(
-      outcome({ exitCode: 1, stderr: 'Error: 429 Too Many Requests. Rate limit reached; try again in 20s\n' }),
+      outcome({
+        exitCode: 1,
+        stderr: 'Error: 429 Too Many Requests. Rate limit reached; try again in 20s\n',
+      }),
       request('implementation'),
     );
     const after = Date.now();
@@ -86,15 +97,23 @@ describe.each(invokers.map((invoker) => [invoker.id, invoker] as const))('%s inv
     expect(reset).toBeGreaterThanOrEqual(before + 20_000);
     expect(reset).toBeLessThanOrEqual(after + 20_000);
     const net = invoker.parseOutcome(
-      outcome({ exitCode: 1, stderr: 'TypeError: fetch failed\n  cause: getaddrinfo ENOTFOUND api.example.com\n' }),
+      outcome({
+        exitCode: 1,
+        stderr: 'TypeError: fetch failed\n  cause: getaddrinfo ENOTFOUND api.example.com\n',
+      }),
       request('implementation'),
     );
     expect(net.errorClass).toBe('network');
   });
 
   it('calls an unexplained non-zero exit or a signal a crash', () => {
-    expect(invoker.parseOutcome(outcome({ exitCode: 3 }), request('implementation')).errorClass).toBe('crash');
-    const segv = invoker.parseOutcome(outcome({ exitCode: null, signal: 'SIGSEGV' }), request('implementation'));
+    expect(invoker.parseOutcome(outcome({ exitCode: 3 }), request('implementation')).errorClass).toBe(
+      'crash',
+    );
+    const segv = invoker.parseOutcome(
+      outcome({ exitCode: null, signal: 'SIGSEGV' }),
+      request('implementation'),
+    );
     expect(segv).toMatchObject({ success: false, errorClass: 'crash' });
     expect(segv.summary).toContain('SIGSEGV');
   });

@@ -8,8 +8,11 @@ import type { AgentResult } from '../../src/agents/types.js';
 import type { ProcessOutcome } from '../../src/executor/types.js';
 import { APPROVED_ANSWER, outcome, request, sample } from './helpers.js';
 
-const parse = (id: string, o: Partial<ProcessOutcome>, role: 'implementation' | 'review' = 'implementation'): AgentResult =>
-  getInvoker(id).parseOutcome(outcome(o), request(role));
+const parse = (
+  id: string,
+  o: Partial<ProcessOutcome>,
+  role: 'implementation' | 'review' = 'implementation',
+): AgentResult => getInvoker(id).parseOutcome(outcome(o), request(role));
 
 describe('claude-code', () => {
   it('reads result, cost, tokens (cache included) and session', () => {
@@ -28,7 +31,10 @@ describe('claude-code', () => {
     expect(result.verdict).toEqual({
       verdict: 'changes_requested',
       summary: 'Totals ignore discounts.',
-      findings: [{ location: 'src/cart.ts:42', message: 'apply the discount before tax' }, { message: 'add a test for empty carts' }],
+      findings: [
+        { location: 'src/cart.ts:42', message: 'apply the discount before tax' },
+        { message: 'add a test for empty carts' },
+      ],
     });
   });
 
@@ -44,7 +50,10 @@ describe('claude-code', () => {
   });
 
   it('an is_error result is a failure even with exit 0', () => {
-    expect(parse('claude-code', { stdout: sample('claude-auth.json') })).toMatchObject({ success: false, errorClass: 'auth' });
+    expect(parse('claude-code', { stdout: sample('claude-auth.json') })).toMatchObject({
+      success: false,
+      errorClass: 'auth',
+    });
   });
 });
 
@@ -59,13 +68,23 @@ describe('codex', () => {
   });
 
   it('reads a schema-shaped verdict message, preferring the last-message file', async () => {
-    expect(parse('codex', { stdout: sample('codex-review.jsonl') }, 'review').verdict?.verdict).toBe('approved');
+    expect(parse('codex', { stdout: sample('codex-review.jsonl') }, 'review').verdict?.verdict).toBe(
+      'approved',
+    );
     const scratchDir = await mkdtemp(path.join(os.tmpdir(), 'kitty-codex-'));
     try {
-      const changes = '{"verdict":"changes_requested","summary":"missing tests","findings":[{"location":null,"message":"add tests"}]}';
+      const changes =
+        '{"verdict":"changes_requested","summary":"missing tests","findings":[{"location":null,"message":"add tests"}]}';
       await writeFile(path.join(scratchDir, 'codex-last-message.txt'), changes);
-      const result = getInvoker('codex').parseOutcome(outcome({ stdout: sample('codex-review.jsonl') }), request('review', { scratchDir }));
-      expect(result.verdict).toEqual({ verdict: 'changes_requested', summary: 'missing tests', findings: [{ message: 'add tests' }] });
+      const result = getInvoker('codex').parseOutcome(
+        outcome({ stdout: sample('codex-review.jsonl') }),
+        request('review', { scratchDir }),
+      );
+      expect(result.verdict).toEqual({
+        verdict: 'changes_requested',
+        summary: 'missing tests',
+        findings: [{ message: 'add tests' }],
+      });
     } finally {
       await rm(scratchDir, { recursive: true, force: true });
     }
@@ -76,12 +95,23 @@ describe('codex', () => {
     const limited = parse('codex', { exitCode: 1, stdout: sample('codex-usage-limit.jsonl') });
     expect(limited.errorClass).toBe('rate_limit');
     expect(Date.parse(limited.rateLimitResetAt ?? '') - before).toBeGreaterThanOrEqual((2 * 60 + 5) * 60_000);
-    expect(parse('codex', { exitCode: 1, stdout: sample('codex-unauthorized.jsonl') }).errorClass).toBe('auth');
+    expect(parse('codex', { exitCode: 1, stdout: sample('codex-unauthorized.jsonl') }).errorClass).toBe(
+      'auth',
+    );
   });
 
   it('a run that hangs after thread.started and is killed for silence is stalled', () => {
-    const result = parse('codex', { exitCode: null, signal: 'SIGKILL', stoppedBy: 'inactivity_timeout', stdout: sample('codex-hang.jsonl') });
-    expect(result).toMatchObject({ success: false, errorClass: 'stalled', sessionId: '0199a213-81c0-7800-8aa1-bbab2a035a57' });
+    const result = parse('codex', {
+      exitCode: null,
+      signal: 'SIGKILL',
+      stoppedBy: 'inactivity_timeout',
+      stdout: sample('codex-hang.jsonl'),
+    });
+    expect(result).toMatchObject({
+      success: false,
+      errorClass: 'stalled',
+      sessionId: '0199a213-81c0-7800-8aa1-bbab2a035a57',
+    });
   });
 });
 
@@ -140,7 +170,10 @@ describe('qwen', () => {
   });
 
   it('an error_during_execution result is a failure classified by its message', () => {
-    expect(parse('qwen', { exitCode: 1, stdout: sample('qwen-error.json') })).toMatchObject({ success: false, errorClass: 'network' });
+    expect(parse('qwen', { exitCode: 1, stdout: sample('qwen-error.json') })).toMatchObject({
+      success: false,
+      errorClass: 'network',
+    });
   });
 
   it('still reads the Gemini-shaped object of older releases', () => {
@@ -171,7 +204,10 @@ describe('opencode and kilo', () => {
 
 describe('augment, cursor, pi, letta', () => {
   it('augment: reads a result object; the real no-auth failure is auth', () => {
-    expect(parse('augment', { stdout: sample('auggie-success.json') })).toMatchObject({ success: true, sessionId: 'aug-5e6f7a8b' });
+    expect(parse('augment', { stdout: sample('auggie-success.json') })).toMatchObject({
+      success: true,
+      sessionId: 'aug-5e6f7a8b',
+    });
     const result = parse('augment', { exitCode: 1, stderr: sample('augment-real-auth.stderr') });
     expect(result).toMatchObject({ success: false, errorClass: 'auth' });
     expect(result.summary).toContain('No auth provided');
@@ -197,7 +233,11 @@ describe('augment, cursor, pi, letta', () => {
     });
     expect(ok.costUsd).toBeCloseTo(0.00921);
     expect(parse('pi', { exitCode: 1, stdout: sample('pi-rate-limit.jsonl') }).errorClass).toBe('rate_limit');
-    const noKey = parse('pi', { exitCode: 1, stdout: sample('pi-real-auth.stdout'), stderr: sample('pi-real-auth.stderr') });
+    const noKey = parse('pi', {
+      exitCode: 1,
+      stdout: sample('pi-real-auth.stdout'),
+      stderr: sample('pi-real-auth.stderr'),
+    });
     expect(noKey).toMatchObject({ success: false, errorClass: 'auth' });
     expect(noKey.summary).toContain('No API key found');
   });
@@ -215,9 +255,20 @@ describe('augment, cursor, pi, letta', () => {
 
 describe('review verdict rule (shared by every invoker)', () => {
   it('a successful review answer without a valid verdict is invalid_output, never an approval', () => {
-    const prose = JSON.stringify({ type: 'result', subtype: 'success', is_error: false, result: 'Approved! LGTM.' });
-    expect(parse('claude-code', { stdout: prose }, 'review')).toMatchObject({ success: false, errorClass: 'invalid_output' });
+    const prose = JSON.stringify({
+      type: 'result',
+      subtype: 'success',
+      is_error: false,
+      result: 'Approved! LGTM.',
+    });
+    expect(parse('claude-code', { stdout: prose }, 'review')).toMatchObject({
+      success: false,
+      errorClass: 'invalid_output',
+    });
     const fenced = JSON.stringify({ type: 'result', is_error: false, result: APPROVED_ANSWER });
-    expect(parse('claude-code', { stdout: fenced }, 'review')).toMatchObject({ success: true, verdict: { verdict: 'approved' } });
+    expect(parse('claude-code', { stdout: fenced }, 'review')).toMatchObject({
+      success: true,
+      verdict: { verdict: 'approved' },
+    });
   });
 });

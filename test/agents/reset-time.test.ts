@@ -26,12 +26,16 @@ describe('parseResetTime', () => {
   it('reads ISO times and epoch seconds', () => {
     expect(iso('rate limited until 2026-11-24T12:00:00Z')).toBe('2026-11-24T12:00:00.000Z');
     expect(iso('Claude AI usage limit reached|1795608000')).toBe(new Date(1795608000 * 1000).toISOString());
-    expect(iso('{"error":"rate_limit","resets_at": 1795608000}')).toBe(new Date(1795608000 * 1000).toISOString());
+    expect(iso('{"error":"rate_limit","resets_at": 1795608000}')).toBe(
+      new Date(1795608000 * 1000).toISOString(),
+    );
   });
 
   it('reads wall-clock times with a time zone as the next such time', () => {
     // 10:00Z is 10:00 in London (GMT in November): 3pm is today, 9am is tomorrow.
-    expect(iso("You've hit your session limit · resets 3pm (Europe/London)")).toBe('2026-11-24T15:00:00.000Z');
+    expect(iso("You've hit your session limit · resets 3pm (Europe/London)")).toBe(
+      '2026-11-24T15:00:00.000Z',
+    );
     expect(iso('resets at 9am (Europe/London)')).toBe('2026-11-25T09:00:00.000Z');
     // Chicago is UTC-6 in November: 11:40am there is 17:40Z.
     expect(iso('limit reached - resets 11:40am (America/Chicago)')).toBe('2026-11-24T17:40:00.000Z');

@@ -12,7 +12,10 @@ const approved = { verdict: 'approved', summary: 'fine', findings: [] };
 const changes = {
   verdict: 'changes_requested',
   summary: 'two problems',
-  findings: [{ location: 'src/a.ts:3', message: 'off by one' }, { location: null, message: 'no tests' }],
+  findings: [
+    { location: 'src/a.ts:3', message: 'off by one' },
+    { location: null, message: 'no tests' },
+  ],
 };
 
 describe('extractVerdict', () => {
@@ -21,9 +24,14 @@ describe('extractVerdict', () => {
   });
 
   it('reads a fenced json block and normalises null locations away', () => {
-    const verdict = extractVerdict(`Review done.\n\n\`\`\`json\n${JSON.stringify(changes, null, 2)}\n\`\`\`\n`);
+    const verdict = extractVerdict(
+      `Review done.\n\n\`\`\`json\n${JSON.stringify(changes, null, 2)}\n\`\`\`\n`,
+    );
     expect(verdict?.verdict).toBe('changes_requested');
-    expect(verdict?.findings).toEqual([{ location: 'src/a.ts:3', message: 'off by one' }, { message: 'no tests' }]);
+    expect(verdict?.findings).toEqual([
+      { location: 'src/a.ts:3', message: 'off by one' },
+      { message: 'no tests' },
+    ]);
   });
 
   it('takes the last valid fenced block', () => {
@@ -57,7 +65,9 @@ describe('extractVerdict', () => {
     expect(extractVerdict('')).toBeNull();
     expect(extractVerdict('```json\n{"verdict": "approve", "summary": "x", "findings": []}\n```')).toBeNull();
     expect(extractVerdict('{"verdict": "approved", "findings": []}')).toBeNull();
-    expect(extractVerdict('{"verdict": "approved", "summary": "x", "findings": [{"location": "a"}]}')).toBeNull();
+    expect(
+      extractVerdict('{"verdict": "approved", "summary": "x", "findings": [{"location": "a"}]}'),
+    ).toBeNull();
   });
 
   it('never throws and never invents an approval from arbitrary text', () => {
@@ -83,11 +93,12 @@ describe('review instructions and schema', () => {
       if (node['type'] === 'object') {
         expect(node['additionalProperties']).toBe(false);
         expect(node['required']).toEqual(Object.keys(node['properties'] as object));
-        for (const child of Object.values(node['properties'] as Record<string, Record<string, unknown>>)) check(child);
+        for (const child of Object.values(node['properties'] as Record<string, Record<string, unknown>>))
+          check(child);
       }
       if (node['items']) check(node['items'] as Record<string, unknown>);
     };
-    check(VERDICT_JSON_SCHEMA as unknown as Record<string, unknown>);
+    check(VERDICT_JSON_SCHEMA);
     expect(parseVerdictValue(changes)).not.toBeNull();
   });
 });

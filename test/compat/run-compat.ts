@@ -39,7 +39,10 @@ interface RunOutput extends ProcessOutcome {
   timedOut: boolean;
 }
 
-function run(argv: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; stdin: string | null; timeoutMs: number }) {
+function run(
+  argv: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; stdin: string | null; timeoutMs: number },
+) {
   return new Promise<RunOutput>((resolve) => {
     const started = Date.now();
     const child = spawn(argv[0] ?? '', argv.slice(1), {
@@ -109,7 +112,11 @@ interface Row {
   ok: boolean;
 }
 
-function describe(invoker: AgentInvoker, request: InvocationRequest, out: RunOutput): { text: string; ok: boolean } {
+function describe(
+  invoker: AgentInvoker,
+  request: InvocationRequest,
+  out: RunOutput,
+): { text: string; ok: boolean } {
   const all = `${out.stdout}\n${out.stderr}`;
   if (UNKNOWN_FLAG.test(all)) return { text: `REJECTED: ${firstLine(out.stderr || out.stdout)}`, ok: false };
   if (out.timedOut) return { text: 'accepted (hung until killed)', ok: true };
@@ -118,7 +125,10 @@ function describe(invoker: AgentInvoker, request: InvocationRequest, out: RunOut
   return { text: `accepted, exit ${String(out.exitCode)} [${cls}]: ${firstLine(result.summary)}`, ok: true };
 }
 
-async function checkAgent(id: string, ctx: { binDir: string; env: NodeJS.ProcessEnv; timeoutMs: number; samples?: string }) {
+async function checkAgent(
+  id: string,
+  ctx: { binDir: string; env: NodeJS.ProcessEnv; timeoutMs: number; samples?: string },
+) {
   const invoker = getInvoker(id);
   const binary = invoker.binaries.map((b) => path.join(ctx.binDir, b)).find((file) => existsSync(file));
   if (!binary) return { agent: id, implementation: 'not installed', review: '-', bogus: '-', ok: false };
@@ -127,14 +137,21 @@ async function checkAgent(id: string, ctx: { binDir: string; env: NodeJS.Process
   const runRole = async (role: Role, extra: string[]) => {
     const scratchDir = await mkdtemp(path.join(os.tmpdir(), 'kitty-compat-scratch-'));
     const agent = agentSchema.parse({ command: binary, extra_args: extra });
-    const request: InvocationRequest = { role, prompt: 'Reply with the single word OK.', cwd, agent, scratchDir };
+    const request: InvocationRequest = {
+      role,
+      prompt: 'Reply with the single word OK.',
+      cwd,
+      agent,
+      scratchDir,
+    };
     const invocation = invoker.buildInvocation(request);
     for (const [file, content] of Object.entries(invocation.files)) await writeFile(file, content);
     const env = { ...ctx.env, ...invocation.env };
     const out = await run(invocation.argv, { cwd, env, stdin: invocation.stdin, timeoutMs: ctx.timeoutMs });
     const key = `${id}-${role}${extra.length ? '-bogus' : ''}`;
     outputs[`${key}.stdout`] = out.stdout;
-    outputs[`${key}.stderr`] = `${out.stderr}\n[exit ${String(out.exitCode)} signal ${String(out.signal)} timedOut ${String(out.timedOut)} ${out.durationMs}ms]\n`;
+    outputs[`${key}.stderr`] =
+      `${out.stderr}\n[exit ${String(out.exitCode)} signal ${String(out.signal)} timedOut ${String(out.timedOut)} ${out.durationMs}ms]\n`;
     return { request, out };
   };
   const impl = await runRole('implementation', []);
@@ -150,13 +167,20 @@ async function checkAgent(id: string, ctx: { binDir: string; env: NodeJS.Process
   const bogusText = bogusRejected
     ? `rejected, exit ${String(bogus.out.exitCode)}${UNKNOWN_FLAG.test(bogus.out.stdout + bogus.out.stderr) ? ' (unknown flag)' : ''}`
     : `NOT rejected (${bogus.out.timedOut ? 'hung' : `exit ${String(bogus.out.exitCode)}`})`;
-  return { agent: id, implementation: implD.text, review: reviewD.text, bogus: bogusText, ok: implD.ok && reviewD.ok && bogusRejected };
+  return {
+    agent: id,
+    implementation: implD.text,
+    review: reviewD.text,
+    bogus: bogusText,
+    ok: implD.ok && reviewD.ok && bogusRejected,
+  };
 }
 
 function printTable(rows: Row[]): void {
   const cols: (keyof Row)[] = ['agent', 'implementation', 'review', 'bogus'];
   const width = (col: keyof Row) => Math.max(col.length, ...rows.map((r) => String(r[col]).length));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(width(cols[i] ?? 'agent'))).join(' | ')} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(width(cols[i] ?? 'agent'))).join(' | ')} |`;
   console.log(line(cols));
   console.log(line(cols.map((c) => '-'.repeat(width(c)))));
   for (const row of rows) console.log(line(cols.map((c) => String(row[c]))));
@@ -172,7 +196,9 @@ async function main(): Promise<number> {
     },
   });
   const ids = values.only ? values.only.split(',').map((s) => s.trim()) : Object.keys(PACKAGES);
-  for (const id of ids) if (!PACKAGES[id]) throw new Error(`no npm package known for "${id}"; known: ${Object.keys(PACKAGES).join(', ')}`);
+  for (const id of ids)
+    if (!PACKAGES[id])
+      throw new Error(`no npm package known for "${id}"; known: ${Object.keys(PACKAGES).join(', ')}`);
   const prefix = values.prefix ?? (await mkdtemp(path.join(os.tmpdir(), 'kitty-compat-prefix-')));
   const home = await mkdtemp(path.join(os.tmpdir(), 'kitty-compat-home-'));
   const binDir = path.join(prefix, 'node_modules', '.bin');
@@ -180,14 +206,38 @@ async function main(): Promise<number> {
   const needs22 = ids.some((id) => PACKAGES[id]?.node22) && Number(process.versions.node.split('.')[0]) < 22;
   const env = cleanEnv(home, needs22 ? [nodeBin, binDir] : [binDir]);
   const installEnv = { ...process.env, PATH: env['PATH'] };
-  if (needs22 && !existsSync(path.join(nodeBin, 'node'))) await npm(['install', '--prefix', prefix, 'node@22'], installEnv);
-  const install = await npm(['install', '--prefix', prefix, ...ids.map((id) => PACKAGES[id]?.pkg ?? id)], installEnv);
-  if (install.exitCode !== 0) console.error(`npm install failed:\n${install.stderr.slice(-2000)}`);
+  if (needs22 && !existsSync(path.join(nodeBin, 'node')))
+    await npm(['install', '--prefix', prefix, 'node@22'], installEnv);
+  // One install per package: a broken dependency of one CLI must not hide the others.
+  const installFailed = new Map<string, string>();
+  for (const id of ids) {
+    const install = await npm(['install', '--prefix', prefix, PACKAGES[id]?.pkg ?? id], installEnv);
+    if (install.exitCode !== 0)
+      installFailed.set(id, firstLine(install.stderr.replace(/^npm error (code )?/gm, '')));
+  }
   const timeoutMs = Number(values.timeout) * 1000;
   const rows: Row[] = [];
   for (const id of ids) {
     console.log(`checking ${id}…`);
-    rows.push(await checkAgent(id, { binDir, env, timeoutMs, ...(values.samples ? { samples: values.samples } : {}) }));
+    const failed = installFailed.get(id);
+    if (failed) {
+      rows.push({
+        agent: id,
+        implementation: `npm install failed: ${failed}`,
+        review: '-',
+        bogus: '-',
+        ok: false,
+      });
+      continue;
+    }
+    rows.push(
+      await checkAgent(id, {
+        binDir,
+        env,
+        timeoutMs,
+        ...(values.samples ? { samples: values.samples } : {}),
+      }),
+    );
   }
   printTable(rows);
   console.log(`\nprefix: ${prefix} (delete it when done)`);

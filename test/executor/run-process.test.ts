@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -231,6 +231,14 @@ describe('runProcess', () => {
     started.push(gc);
     expect(out.exitCode).toBe(0);
     expect(out.stdout).toContain('escaped');
+  });
+
+  it('still runs the process when the log file cannot be written, and says so', async () => {
+    const logFile = join(dir, 'not-a-dir', 'a.log');
+    await writeFile(join(dir, 'not-a-dir'), 'a file where a directory should be');
+    const out = await runProcess(base(node("console.log('ran')"), { logFile }));
+    expect(out.stdout).toBe('ran\n');
+    expect(out.stderr).toContain(`cannot write log ${logFile}`);
   });
 
   it('reports a missing executable as exit code 127 naming it', async () => {

@@ -28,6 +28,8 @@ describe('resolveFeatureDir', () => {
     expect(await resolveFeatureDir('001-checkout', repo)).toBe(dir);
     expect(await resolveFeatureDir('001', repo)).toBe(dir);
     expect(await resolveFeatureDir(' 002 ', repo)).toBe(join(repo, 'kitty-specs', '002-search'));
+    // A relative repo dir still gives an absolute feature dir.
+    expect(await resolveFeatureDir('001', relative(process.cwd(), repo))).toBe(dir);
   });
 
   it('rejects an ambiguous prefix and an unknown feature, listing the features', async () => {

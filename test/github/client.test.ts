@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../src/github/client.js';
 import { findMarkedComment, upsertComment } from '../../src/report/sinks/comments.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../stand-ins/github-api.js';
+import { fastThrottle } from '../stand-ins/fast-throttle.js';
 import { memoryLogger } from '../stand-ins/memory-logger.js';
 
 const ref = { owner: 'octo', repo: 'shop', issueNumber: 7 };
@@ -20,7 +21,7 @@ describe('createGitHubClient against the GitHub stand-in', () => {
 
   it('finds the marked comment past the first page and edits it in place', async () => {
     const logger = memoryLogger();
-    const client = createGitHubClient('ghs_test_token_123', { baseUrl: gh.url, logger });
+    const client = createGitHubClient('ghs_test_token_123', { baseUrl: gh.url, logger, throttle: fastThrottle() });
     gh.seedComments('octo', 'shop', 7, 230);
     const ours = gh.addComment('octo', 'shop', 7, `${MARKER}\nold body`);
     gh.seedComments('octo', 'shop', 7, 5);
@@ -36,7 +37,7 @@ describe('createGitHubClient against the GitHub stand-in', () => {
   });
 
   it('ignores a comment that merely quotes the marker', async () => {
-    const client = createGitHubClient('ghs_test_token_123', { baseUrl: gh.url, logger: memoryLogger() });
+    const client = createGitHubClient('ghs_test_token_123', { baseUrl: gh.url, logger: memoryLogger(), throttle: fastThrottle() });
     gh.addComment('octo', 'shop', 7, `> ${MARKER}\n> quoted`);
     expect(await findMarkedComment(client, ref, MARKER)).toBeNull();
     await upsertComment(client, ref, MARKER, `${MARKER}\nbody`, null);
@@ -44,7 +45,7 @@ describe('createGitHubClient against the GitHub stand-in', () => {
   });
 
   it('posts a new comment when the known one was deleted', async () => {
-    const client = createGitHubClient('ghs_test_token_123', { baseUrl: gh.url, logger: memoryLogger() });
+    const client = createGitHubClient('ghs_test_token_123', { baseUrl: gh.url, logger: memoryLogger(), throttle: fastThrottle() });
     const id = await upsertComment(client, ref, MARKER, `${MARKER}\nbody`, 999_999);
     expect(id).not.toBe(999_999);
     expect(gh.comments.map((c) => c.id)).toEqual([id]);
@@ -52,7 +53,7 @@ describe('createGitHubClient against the GitHub stand-in', () => {
 
   it('waits out a 403 secondary rate limit once, then succeeds', async () => {
     const logger = memoryLogger();
-    const client = createGitHubClient('ghs_test_token_123', { baseUrl: gh.url, logger });
+    const client = createGitHubClient('ghs_test_token_123', { baseUrl: gh.url, logger, throttle: fastThrottle() });
     gh.failNext({
       method: 'POST',
       path: /\/issues\/7\/comments$/,
@@ -71,7 +72,7 @@ describe('createGitHubClient against the GitHub stand-in', () => {
 
   it('gives up after one retry when the secondary limit persists', async () => {
     const logger = memoryLogger();
-    const client = createGitHubClient('ghs_test_token_123', { baseUrl: gh.url, logger });
+    const client = createGitHubClient('ghs_test_token_123', { baseUrl: gh.url, logger, throttle: fastThrottle() });
     gh.failNext({
       method: 'POST',
       path: /\/issues\/7\/comments$/,

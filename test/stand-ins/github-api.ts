@@ -207,6 +207,15 @@ function applyCheckRunFields(run: StoredCheckRun, body: Record<string, unknown>)
   if (output) run.output = { title: output.title ?? null, summary: output.summary ?? null, text: output.text ?? null };
 }
 
+/** The string formats GitHub's description uses, checked for real (ajv knows none of them by itself). */
+const FORMATS = {
+  'date-time': /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/,
+  uri: (text: string) => URL.canParse(text),
+  'uri-template': true,
+  email: /^[^@\s]+@[^@\s]+$/,
+  date: /^\d{4}-\d\d-\d\d$/,
+} as const;
+
 function withOperation(operationId: string, reply: Reply): Reply & { operationId: string } {
   return { ...reply, operationId };
 }
@@ -220,6 +229,9 @@ export async function startGitHubStandIn(
     definition: trimmedGitHubSpec() as unknown as Document,
     apiRoot: apiRoot || '/',
     coerceTypes: true,
+    // Validators are compiled on first use: compiling all of them up front takes seconds.
+    quick: true,
+    ajvOpts: { formats: FORMATS },
   });
   const params = (c: Context) => c.request.params as Params;
   const body = <T>(c: Context) => c.request.requestBody as T;

@@ -23,7 +23,12 @@ export function runStarted(runId: string, wps: string[], deps: Record<string, st
   };
 }
 
-export function started(wp: string, role: 'implementation' | 'review', agent: string, attempt: number): NewEvent {
+export function started(
+  wp: string,
+  role: 'implementation' | 'review',
+  agent: string,
+  attempt: number,
+): NewEvent {
   return { type: 'attempt_started', wp, role, agent, attempt, logFile: `/logs/${wp}-${role}-${attempt}.log` };
 }
 

@@ -59,7 +59,8 @@ describe('file store: the event log', () => {
   });
 
   it('tolerates a torn last line, leaves it be, and starts the next append on a fresh line', async () => {
-    const torn = line(1, runStarted('r', ['WP01'])) + line(2, lane('WP01', 'claimed')) + '{"seq":3,"at":"2025-05';
+    const torn =
+      line(1, runStarted('r', ['WP01'])) + line(2, lane('WP01', 'claimed')) + '{"seq":3,"at":"2025-05';
     await writeLog(torn);
     const events = await store().load();
     expect(events.map((e) => e.seq)).toEqual([1, 2]);
@@ -89,7 +90,9 @@ describe('file store: the event log', () => {
 
   it('refuses a corrupt middle line, naming file:line, and leaves the file byte-identical', async () => {
     const text =
-      line(1, runStarted('r', ['WP01'])) + '{"seq":2,"at":"2025-05-05T1 garbage\n' + line(3, lane('WP01', 'done'));
+      line(1, runStarted('r', ['WP01'])) +
+      '{"seq":2,"at":"2025-05-05T1 garbage\n' +
+      line(3, lane('WP01', 'done'));
     await writeLog(text);
     const before = await readFile(eventsFile);
     const error = await store()
@@ -109,8 +112,12 @@ describe('file store: the event log', () => {
   it('refuses lines that parse but are not events, or go back in seq', async () => {
     await writeLog(line(1, runStarted('r', ['WP01'])) + '[1,2]\n');
     await expect(store().load()).rejects.toThrow(`${eventsFile}:2: corrupt state event (not a JSON object)`);
-    await writeLog(line(1, runStarted('r', ['WP01'])) + line(2, lane('WP01', 'claimed')) + line(2, lane('WP01', 'done')));
-    await expect(store().load()).rejects.toThrow(`${eventsFile}:3: corrupt state event (seq 2 does not follow 2)`);
+    await writeLog(
+      line(1, runStarted('r', ['WP01'])) + line(2, lane('WP01', 'claimed')) + line(2, lane('WP01', 'done')),
+    );
+    await expect(store().load()).rejects.toThrow(
+      `${eventsFile}:3: corrupt state event (seq 2 does not follow 2)`,
+    );
   });
 
   it('serialises concurrent appends: seq strictly increasing, whole lines only', async () => {
@@ -156,7 +163,10 @@ describe('readStatus', () => {
     const s = store();
     const events = await s.append([runStarted('r', ['WP01']), lane('WP01', 'in_progress')]);
     await s.writeSnapshot(reduce(events)!);
-    await s.append([lane('WP01', 'done'), { type: 'run_finished', status: 'completed', message: 'all done' }]);
+    await s.append([
+      lane('WP01', 'done'),
+      { type: 'run_finished', status: 'completed', message: 'all done' },
+    ]);
     const run = await readStatus({ repoDir, feature: FEATURE });
     expect(run).toMatchObject({ status: 'completed', wpsCompleted: 1, lastSeq: 4 });
     // Without a feature: the feature of the latest snapshot, still read from its log.

@@ -17,14 +17,17 @@ beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'kitty-lock-'));
 });
 afterEach(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   children = [];
   await rm(dir, { recursive: true, force: true });
 });
 
 /** Start a process that takes the lock on `lockDir` and holds it; resolves once it holds it. */
 async function spawnHolder(lockDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', HOLDER, lockDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', HOLDER, lockDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -56,6 +59,15 @@ describe('run lock', () => {
     const again = await acquireRunLock(dir);
     expect((await readOwner(dir))!.pid).toBe(process.pid);
     await again();
+  });
+
+  it('lets exactly one of two simultaneous acquirers win', async () => {
+    const results = await Promise.allSettled([acquireRunLock(dir), acquireRunLock(dir), acquireRunLock(dir)]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const r of results)
+      if (r.status === 'rejected') expect(String(r.reason)).toMatch(/is being run by pid/);
+    await (won[0] as PromiseFulfilledResult<() => Promise<void>>).value();
   });
 
   it('is what StateStore.lock() takes', async () => {

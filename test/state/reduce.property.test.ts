@@ -21,9 +21,11 @@ const newEvent: fc.Arbitrary<NewEvent> = fc.oneof(
     runId: fc.constantFrom('r1', 'r2'),
     feature: fc.constant('001-demo'),
     configHash: fc.constant('h'),
-    workPackages: fc.uniqueArray(wpId, { maxLength: 3 }).map((ids) =>
-      ids.filter((id) => id !== 'WP99').map((id) => ({ id, title: id, dependencies: ['WP01'] })),
-    ),
+    workPackages: fc
+      .uniqueArray(wpId, { maxLength: 3 })
+      .map((ids) =>
+        ids.filter((id) => id !== 'WP99').map((id) => ({ id, title: id, dependencies: ['WP01'] })),
+      ),
   }),
   fc.record({ type: fc.constant('run_resumed' as const), runId: fc.constant('r1') }),
   fc.record({ type: fc.constant('lane_changed' as const), wp: wpId, lane: fc.constantFrom(...LANES) }),
@@ -64,8 +66,20 @@ const newEvent: fc.Arbitrary<NewEvent> = fc.oneof(
     summary: fc.string(),
     findings: fc.array(fc.record({ message: fc.string() }), { maxLength: 2 }),
   }),
-  fc.record({ type: fc.constant('fallback' as const), wp: wpId, role, from: agent, to: agent, reason: fc.string() }),
-  fc.record({ type: fc.constant('agent_cooldown' as const), agent, until: fc.constant('2030-01-01T00:00:00Z'), reason: fc.string() }),
+  fc.record({
+    type: fc.constant('fallback' as const),
+    wp: wpId,
+    role,
+    from: agent,
+    to: agent,
+    reason: fc.string(),
+  }),
+  fc.record({
+    type: fc.constant('agent_cooldown' as const),
+    agent,
+    until: fc.constant('2030-01-01T00:00:00Z'),
+    reason: fc.string(),
+  }),
   fc.record({ type: fc.constant('wp_failed' as const), wp: wpId, reason: fc.string() }),
   fc.record({ type: fc.constant('wp_blocked' as const), wp: wpId, by: wpId }),
   fc.record({
@@ -86,6 +100,28 @@ describe('reduce (properties)', () => {
         const reduced = reduce(events);
         const folded = events.reduce<OrchestrationRun | null>((run, e) => applyEvent(run, e), null);
         expect(folded).toEqual(reduced);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('computes parallelPeak as the most WPs whose latest attempt was open at once', () => {
+    fc.assert(
+      fc.property(eventLog, (events) => {
+        // Reference: fold, and after every event count the open WPs by scanning (what the reducer avoids).
+        let run: OrchestrationRun | null = null;
+        let peak = 0;
+        for (const event of events) {
+          run = applyEvent(run, event);
+          if (event.type === 'run_started') peak = 0;
+          // A structuredClone has no cached count: this also exercises the reducer's recount path.
+          if (run && event.type !== 'run_started') run = structuredClone(run);
+          const open = run
+            ? Object.values(run.workPackages).filter((wp) => wp.attempts.at(-1)?.finishedAt === null).length
+            : 0;
+          peak = Math.max(peak, open);
+        }
+        expect(reduce(events)?.parallelPeak ?? 0).toBe(peak);
       }),
       { numRuns: 500 },
     );

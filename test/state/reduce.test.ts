@@ -28,7 +28,14 @@ const fullCycle: NewEvent[] = [
   started('WP01', 'implementation', 'claude', 2),
   finished('WP01', 'implementation', 'claude', 2, { success: false, costUsd: 0.125 }),
   { type: 'agent_cooldown', agent: 'claude', until: '2025-03-01T11:00:00.000Z', reason: 'rate limited' },
-  { type: 'fallback', wp: 'WP01', role: 'implementation', from: 'claude', to: 'gemini', reason: 'rate limited' },
+  {
+    type: 'fallback',
+    wp: 'WP01',
+    role: 'implementation',
+    from: 'claude',
+    to: 'gemini',
+    reason: 'rate limited',
+  },
   started('WP01', 'implementation', 'gemini', 3),
   finished('WP01', 'implementation', 'gemini', 3, { costUsd: 1, tokens: { input: 1000, output: 500 } }),
   lane('WP01', 'for_review'),
@@ -49,9 +56,19 @@ describe('reduce', () => {
 
   it('starts a run with every WP planned', () => {
     const run = reduce(stamp([runStarted('r', ['WP01', 'WP02'], { WP02: ['WP01'] })]))!;
-    expect(run).toMatchObject({ runId: 'r', feature: '001-demo', status: 'running', wpsTotal: 2, lastSeq: 1 });
+    expect(run).toMatchObject({
+      runId: 'r',
+      feature: '001-demo',
+      status: 'running',
+      wpsTotal: 2,
+      lastSeq: 1,
+    });
     expect(run.startedAt).toBe(atOf(1));
-    expect(run.workPackages.WP02).toMatchObject({ lane: 'planned', dependencies: ['WP01'], title: 'Title of WP02' });
+    expect(run.workPackages.WP02).toMatchObject({
+      lane: 'planned',
+      dependencies: ['WP01'],
+      title: 'Title of WP02',
+    });
   });
 
   it('follows a WP through rejection, a failed retry and a fallback', () => {
@@ -84,7 +101,10 @@ describe('reduce', () => {
     expect(run.costUsd).toBe(2);
     expect(run.workPackages.WP01!.tokens).toEqual({ input: 1110, output: 555 });
     expect(run.tokens).toEqual({ input: 1110, output: 555 });
-    expect(run.workPackages.WP01!.attempts[3]).toMatchObject({ costUsd: 1, tokens: { input: 1000, output: 500 } });
+    expect(run.workPackages.WP01!.attempts[3]).toMatchObject({
+      costUsd: 1,
+      tokens: { input: 1000, output: 500 },
+    });
   });
 
   it('derives run counters and the end of the run', () => {
@@ -107,7 +127,9 @@ describe('reduce', () => {
   });
 
   it('records a blocked WP with the WP that blocks it', () => {
-    const run = reduce(stamp([runStarted('r', ['WP01', 'WP02']), { type: 'wp_blocked', wp: 'WP02', by: 'WP01' }]))!;
+    const run = reduce(
+      stamp([runStarted('r', ['WP01', 'WP02']), { type: 'wp_blocked', wp: 'WP02', by: 'WP01' }]),
+    )!;
     expect(run.workPackages.WP02).toMatchObject({ lane: 'blocked', lastError: 'blocked by WP01' });
   });
 
@@ -143,7 +165,13 @@ describe('reduce', () => {
     ];
     const events = stamp([...first, ...second]);
     const run = reduce(events)!;
-    expect(run).toMatchObject({ runId: 'run-2', status: 'running', costUsd: 0.5, totalInvocations: 1, fallbacks: 0 });
+    expect(run).toMatchObject({
+      runId: 'run-2',
+      status: 'running',
+      costUsd: 0.5,
+      totalInvocations: 1,
+      fallbacks: 0,
+    });
     expect(run.startedAt).toBe(atOf(first.length + 1));
     expect(run.agentCooldowns).toEqual({});
     expect(run.workPackages.WP01!.attempts).toEqual([]);
@@ -152,7 +180,13 @@ describe('reduce', () => {
 
   it('ignores event types it does not know, but still advances lastSeq', () => {
     const events = stamp([runStarted('r', ['WP01'])]);
-    const future = { seq: 2, at: atOf(2), type: 'wp_teleported', wp: 'WP01', to: 'mars' } as unknown as OrchestrationEvent;
+    const future = {
+      seq: 2,
+      at: atOf(2),
+      type: 'wp_teleported',
+      wp: 'WP01',
+      to: 'mars',
+    } as unknown as OrchestrationEvent;
     const run = reduce([...events, future])!;
     expect(run.lastSeq).toBe(2);
     expect(run.updatedAt).toBe(atOf(2));
@@ -162,7 +196,11 @@ describe('reduce', () => {
 
   it('ignores events about WPs the run does not have, yet counts their cost for the run', () => {
     const run = reduce(
-      stamp([runStarted('r', ['WP01']), lane('WP09', 'done'), finished('WP09', 'implementation', 'a', 1, { costUsd: 1 })]),
+      stamp([
+        runStarted('r', ['WP01']),
+        lane('WP09', 'done'),
+        finished('WP09', 'implementation', 'a', 1, { costUsd: 1 }),
+      ]),
     )!;
     expect(run.workPackages.WP09).toBeUndefined();
     expect(run.wpsCompleted).toBe(0);
@@ -187,7 +225,11 @@ describe('reduce', () => {
 
   it('re-opens a failed WP: it stops counting as failed and loses its finish time', () => {
     const run = reduce(
-      stamp([runStarted('r', ['WP01']), { type: 'wp_failed', wp: 'WP01', reason: 'x' }, lane('WP01', 'planned')]),
+      stamp([
+        runStarted('r', ['WP01']),
+        { type: 'wp_failed', wp: 'WP01', reason: 'x' },
+        lane('WP01', 'planned'),
+      ]),
     )!;
     expect(run.wpsFailed).toBe(0);
     expect(run.workPackages.WP01).toMatchObject({ lane: 'planned', completedAt: null, lastError: 'x' });
@@ -197,8 +239,8 @@ describe('reduce', () => {
     const events = stamp(fullCycle);
     let run: OrchestrationRun | null = null;
     for (const event of events) {
-      const frozenRun = run ? deepFreeze(structuredClone(run)) : null;
-      const next = applyEvent(frozenRun, deepFreeze(structuredClone(event)));
+      const frozenRun: OrchestrationRun | null = run ? deepFreeze(structuredClone(run)) : null;
+      const next: OrchestrationRun | null = applyEvent(frozenRun, deepFreeze(structuredClone(event)));
       if (frozenRun) expect(frozenRun).toEqual(run);
       run = next;
     }

@@ -20,7 +20,10 @@ afterEach(async () => {
 
 /** Runs differing by lastSeq: run(n) is the run after n events. */
 function run(n: number): OrchestrationRun {
-  const events = stamp([runStarted('r', ['WP01']), ...Array.from({ length: n - 1 }, () => lane('WP01', 'in_progress'))]);
+  const events = stamp([
+    runStarted('r', ['WP01']),
+    ...Array.from({ length: n - 1 }, () => lane('WP01', 'in_progress')),
+  ]);
   return reduce(events)!;
 }
 

@@ -39,7 +39,7 @@ export function renderSummary(view: RunView, opts: SummaryOptions): string {
 }
 
 function titleSegments(view: RunView): Segment[] {
-  const verb = view.status === 'running' ? 'running for' : 'after';
+  const verb = view.status === 'running' ? 'running for' : view.status === 'completed' ? 'in' : 'after';
   const segments: Segment[] = [
     { text: view.feature, style: pc.bold },
     { text: '  ' },
@@ -56,7 +56,7 @@ function totalsSegments(view: RunView): Segment[] {
     segments.push({ text: ' · ' }, { text, style });
   if (view.failed > 0) add(`${view.failed} failed`, pc.red);
   if (view.blocked > 0) add(`${view.blocked} blocked`, pc.yellow);
-  if (view.running > 0) add(`${view.running} in flight`, pc.cyan);
+  if (view.running > 0) add(`${view.running} in progress`, pc.cyan);
   add(plural(view.retries, 'retry', 'retries'));
   add(plural(view.fallbacks, 'fallback'));
   add(formatCost(view.costUsd));
@@ -65,10 +65,18 @@ function totalsSegments(view: RunView): Segment[] {
 }
 
 function wpHeading(): Segment[] {
-  return ['WP', 'LANE', 'AGENT', 'TRY', 'REVIEWS', 'TIME', 'COST', ''].map((text) => ({
-    text,
-    style: pc.dim,
-  }));
+  const headings = [
+    'WP',
+    'LANE',
+    'IMPLEMENTER',
+    'REVIEWER',
+    'TRIES',
+    'REVIEWS',
+    'TIME',
+    'COST',
+    'TITLE / ERROR',
+  ];
+  return headings.map((text) => ({ text, style: pc.dim }));
 }
 
 function wpCells(row: WpRow): Segment[] {
@@ -77,7 +85,8 @@ function wpCells(row: WpRow): Segment[] {
   return [
     { text: row.id },
     { text: row.lane, style: laneStyle(row.lane) },
-    { text: row.agent ?? '-' },
+    { text: row.implementer ?? '-' },
+    { text: row.reviewer ?? '-' },
     { text: row.attempt > 0 ? String(row.attempt) : '-' },
     { text: String(row.reviewRounds) },
     { text: formatDuration(row.durationMs) },
@@ -95,10 +104,12 @@ function agentCells(agent: AgentUsage): Segment[] {
     { text: formatPercent(agent.succeeded, agent.attempts), style: rateStyle(agent) },
     { text: formatCost(agent.costUsd) },
     { text: `tokens ${formatTokenUsage(agent.tokens)}` },
+    { text: agent.interrupted > 0 ? `(${agent.interrupted} interrupted)` : '', style: pc.dim },
   ];
 }
 
 function rateStyle(agent: AgentUsage): (text: string) => string {
+  if (agent.attempts === 0) return pc.dim;
   if (agent.failed === 0) return pc.green;
   return agent.succeeded === 0 ? pc.red : pc.yellow;
 }

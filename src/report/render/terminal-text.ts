@@ -57,6 +57,8 @@ const PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
  */
 export function charWidth(char: string): number {
   const code = char.codePointAt(0) ?? 0;
+  // Below U+00A9 (©, the first pictograph) every printable character is one column: the common case.
+  if (code < 0xa9) return 1;
   for (const [low, high] of WIDE_RANGES) {
     if (code >= low && code <= high) return 2;
   }
@@ -72,17 +74,9 @@ export function displayWidth(text: string): number {
 
 /** `text` cut to at most `width` columns, with `…` when cut. */
 export function truncateToWidth(text: string, width: number): string {
-  if (displayWidth(text) <= width) return text;
+  if (!exceeds([{ text }], width)) return text;
   if (width <= 0) return '';
-  let out = '';
-  let used = 0;
-  for (const char of text) {
-    const w = charWidth(char);
-    if (used + w > width - 1) break;
-    out += char;
-    used += w;
-  }
-  return `${out}…`;
+  return `${takeColumns(text, width - 1).text}…`;
 }
 
 /** `text` cut or padded with spaces to exactly `width` columns. */
@@ -94,23 +88,34 @@ export function cell(text: string, width: number): string {
 /**
  * Join segments into one line of at most `width` columns: the plain text is cut first (ending with `…`),
  * then each surviving piece is coloured, so escape codes never count against the width or get cut in half.
+ * Work is bounded by `width`, not by the text: an agent's line may be megabytes long.
  */
 export function fitLine(segments: readonly Segment[], width: number, color: boolean): string {
-  const total = segments.reduce((sum, s) => sum + displayWidth(s.text), 0);
-  const cut = total > width;
-  let budget = cut ? Math.max(0, width - 1) : total;
+  const cut = exceeds(segments, width);
+  let budget = cut ? Math.max(0, width - 1) : width;
   let out = '';
   for (const segment of segments) {
     if (budget <= 0) break;
-    const text = displayWidth(segment.text) <= budget ? segment.text : takeColumns(segment.text, budget);
-    budget -= displayWidth(text);
+    const { text, used } = takeColumns(segment.text, budget);
+    budget -= used;
     out += color && segment.style && text !== '' ? segment.style(text) : text;
   }
   // Trailing spaces from padding carry nothing and would only push a cut line's `…` further right.
   return cut && width > 0 ? `${out.trimEnd()}…` : out.trimEnd();
 }
 
-function takeColumns(text: string, columns: number): string {
+function exceeds(segments: readonly Segment[], width: number): boolean {
+  let used = 0;
+  for (const segment of segments) {
+    for (const char of segment.text) {
+      used += charWidth(char);
+      if (used > width) return true;
+    }
+  }
+  return false;
+}
+
+function takeColumns(text: string, columns: number): { text: string; used: number } {
   let out = '';
   let used = 0;
   for (const char of text) {
@@ -119,7 +124,7 @@ function takeColumns(text: string, columns: number): string {
     out += char;
     used += w;
   }
-  return out;
+  return { text: out, used };
 }
 
 /** The colour of each lane, so a glance finds what is running (cyan), in review (magenta) or broken (red). */

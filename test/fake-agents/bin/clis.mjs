@@ -199,8 +199,11 @@ export const CLIS = {
  * @typedef {{ ok: true, args: ParsedArgs } | { ok: false, exit: Exit }} ParseResult
  */
 
-/** Parse argv the way the CLI does for our purposes: known flags only, `--flag=value` allowed. */
-export function parseCliArgs(/** @type {CliSpec} */ spec, /** @type {string[]} */ argv) {
+/**
+ * Parse argv the way the CLI does for our purposes: known flags only, `--flag=value` allowed.
+ * @param {CliSpec} spec @param {string[]} argv @returns {ParseResult}
+ */
+export function parseCliArgs(spec, argv) {
   let rest = argv;
   if (spec.subcommand) {
     if (rest[0] !== spec.subcommand) {
@@ -225,13 +228,13 @@ export function parseCliArgs(/** @type {CliSpec} */ spec, /** @type {string[]} *
     }
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? splitOnce(arg) : [arg, undefined];
     const takesValue = spec.flags[name];
-    if (takesValue === undefined) return /** @type {ParseResult} */ ({ ok: false, exit: spec.unknown(name) });
+    if (takesValue === undefined) return { ok: false, exit: spec.unknown(name) };
     if (!takesValue) args.flags.set(name, true);
     else if (inline !== undefined) args.flags.set(name, inline);
     else if (i + 1 < rest.length) args.flags.set(name, /** @type {string} */ (rest[++i]));
     else return { ok: false, exit: { stderr: `error: option '${name}' argument missing\n`, code: 1 } };
   }
-  return /** @type {ParseResult} */ ({ ok: true, args });
+  return { ok: true, args };
 }
 
 /** @param {string} arg @returns {[string, string]} */

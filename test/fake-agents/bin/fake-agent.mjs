@@ -119,7 +119,7 @@ async function readStdin() {
 
 /** @param {Run} run @param {string} behaviour */
 async function play(run, behaviour) {
-  const renderer = /** @type {import('./formats.mjs').Renderer} */ (RENDERERS[run.name]);
+  const renderer = /** @type {import('./output.mjs').Renderer} */ (RENDERERS[run.name]);
   switch (behaviour) {
     case 'success':
       return finishOk(run, doWork(run));
@@ -204,7 +204,7 @@ function finishOk(run, work) {
   const tokens = { input: Math.ceil(run.prompt.length / 4), output: 42 + run.n };
   const costUsd = Number(((tokens.input * 3 + tokens.output * 15) / 1e6).toFixed(6));
   const done = { ...work, sessionId: `fake-${run.name}-${run.n}`, tokens, costUsd };
-  return finish(/** @type {import('./formats.mjs').Renderer} */ (RENDERERS[run.name]).ok(done, run.format));
+  return finish(/** @type {import('./output.mjs').Renderer} */ (RENDERERS[run.name]).ok(done, run.format));
 }
 
 function spawnGrandchild() {

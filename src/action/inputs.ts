@@ -1,0 +1,206 @@
+import path from 'node:path';
+import * as core from '@actions/core';
+import { z } from 'zod';
+import type { ConfigOverrides } from '../config/merge.js';
+import { KittyError } from '../errors.js';
+
+/**
+ * The one place the action reads its inputs (`core.getInput`): raw strings in, one validated settings object
+ * out. An empty string means "not set", as GitHub passes an input nobody gave; a bad value fails with a message
+ * naming the input.
+ */
+
+/** Every input action.yml declares, in its order (a test keeps the three lists in step). */
+export const INPUT_NAMES = [
+  'feature',
+  'working-directory',
+  'agents',
+  'implementation-agent',
+  'review-agent',
+  'concurrency',
+  'timeout-seconds',
+  'inactivity-timeout-seconds',
+  'fallback-strategy',
+  'max-retries',
+  'max-review-rounds',
+  'verify-command',
+  'single-agent-delay-seconds',
+  'base-branch',
+  'github-token',
+  'reports',
+  'report-interval-seconds',
+  'push-branches',
+  'state-key-prefix',
+  'allow-fork-prs',
+] as const;
+export type InputName = (typeof INPUT_NAMES)[number];
+
+/** Names people reach for (the CLI's flags, other actions' habits) and the input they mean. */
+const RENAMED: Record<string, InputName> = {
+  'impl-agent': 'implementation-agent',
+  timeout: 'timeout-seconds',
+  token: 'github-token',
+  github_token: 'github-token',
+  'fallback': 'fallback-strategy',
+};
+
+export const REPORTS = ['comment', 'check-run', 'summary', 'escalation'] as const;
+export type ReportKind = (typeof REPORTS)[number];
+
+export interface ActionSettings {
+  /** Slug under kitty-specs/ or a directory, as given. */
+  feature: string;
+  /** The repository to run in, absolute. */
+  repoDir: string;
+  overrides: ConfigOverrides;
+  /** '' when none was given: reports that need the API are then skipped. */
+  githubToken: string;
+  reports: ReadonlySet<ReportKind>;
+  /** Least time between two edits of the PR comment or the check run. */
+  reportIntervalSeconds: number;
+  pushBranches: boolean;
+  stateKeyPrefix: string;
+  allowForkPrs: boolean;
+}
+
+/** '' -> undefined, so every optional input can share "unset" handling. */
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\s*\d+\s*$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const BOOLEAN_WORDS = new Map([
+  ...['true', 'True', 'TRUE'].map((w) => [w, true] as const),
+  ...['false', 'False', 'FALSE'].map((w) => [w, false] as const),
+]);
+const booleanInput = z
+  .string()
+  .refine((v) => BOOLEAN_WORDS.has(v.trim()), 'must be true or false')
+  .transform((v) => BOOLEAN_WORDS.get(v.trim())!);
+
+/** Comma- or newline-separated words. */
+const wordList = z.string().transform((v) =>
+  v
+    .split(/[,\n]/)
+    .map((w) => w.trim())
+    .filter(Boolean),
+);
+
+/**
+ * A command as argv: a JSON array (`["npm", "test", "--", "--run"]`) or words split on whitespace. Never a shell
+ * string: the engine runs it without a shell, so quotes would reach the program literally.
+ */
+const commandInput = z.string().transform((v, ctx) => {
+  const text = v.trim();
+  if (!text.startsWith('[')) return text.split(/\s+/);
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((w) => typeof w === 'string' && w !== '')) {
+      return parsed as string[];
+    }
+  } catch {
+    // Reported below with the same message as a well-formed array of the wrong shape.
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be a JSON array of non-empty strings, or words separated by spaces' });
+  return z.NEVER;
+});
+
+const reportsInput = wordList.transform((words, ctx) => {
+  if (words.length === 1 && words[0] === 'none') return new Set<ReportKind>();
+  if (words.length === 1 && words[0] === 'all') return new Set<ReportKind>(REPORTS);
+  const unknown = words.filter((w) => !(REPORTS as readonly string[]).includes(w));
+  if (unknown.length) {
+    ctx.addIssue({ code: 'custom', message: `unknown report "${unknown[0]}" (known: ${REPORTS.join(', ')}, all, none)` });
+    return z.NEVER;
+  }
+  return new Set(words as ReportKind[]);
+});
+
+const inputSchema = z.object({
+  feature: z.string().trim().min(1, 'is required: a feature slug under kitty-specs/ or its directory'),
+  'working-directory': z.string().default('.'),
+  agents: unsetIfEmpty(wordList.pipe(z.array(z.string()).min(1, 'names no agent'))),
+  'implementation-agent': unsetIfEmpty(z.string().trim()),
+  'review-agent': unsetIfEmpty(z.string().trim()),
+  concurrency: unsetIfEmpty(wholeNumber(1, 100)),
+  'timeout-seconds': unsetIfEmpty(wholeNumber(1, 6 * 3600)),
+  'inactivity-timeout-seconds': unsetIfEmpty(wholeNumber(1, 6 * 3600)),
+  'fallback-strategy': unsetIfEmpty(z.string().trim()),
+  'max-retries': unsetIfEmpty(wholeNumber(0, 10)),
+  'max-review-rounds': unsetIfEmpty(wholeNumber(1, 20)),
+  'verify-command': unsetIfEmpty(commandInput),
+  'single-agent-delay-seconds': unsetIfEmpty(wholeNumber(0, 3600)),
+  'base-branch': unsetIfEmpty(z.string().trim()),
+  'github-token': z.string().default(''),
+  reports: unsetIfEmpty(reportsInput),
+  'report-interval-seconds': unsetIfEmpty(wholeNumber(0, 3600)),
+  'push-branches': unsetIfEmpty(booleanInput),
+  'state-key-prefix': unsetIfEmpty(
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._-]{1,100}$/, 'may hold only letters, digits, ".", "_" and "-" (at most 100)'),
+  ),
+  'allow-fork-prs': unsetIfEmpty(booleanInput),
+});
+type ParsedInputs = z.infer<typeof inputSchema>;
+
+function overridesFrom(p: ParsedInputs): ConfigOverrides {
+  const entries: [keyof ConfigOverrides, unknown][] = [
+    ['agents', p.agents],
+    ['implAgent', p['implementation-agent']],
+    ['reviewAgent', p['review-agent']],
+    ['concurrency', p.concurrency],
+    ['timeoutSeconds', p['timeout-seconds']],
+    ['inactivityTimeoutSeconds', p['inactivity-timeout-seconds']],
+    ['fallbackStrategy', p['fallback-strategy']],
+    ['maxRetries', p['max-retries']],
+    ['maxReviewRounds', p['max-review-rounds']],
+    ['verifyCommand', p['verify-command']],
+    ['singleAgentDelaySeconds', p['single-agent-delay-seconds']],
+    ['baseBranch', p['base-branch']],
+  ];
+  return Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as ConfigOverrides;
+}
+
+/**
+ * Validate raw input strings into settings. `workspace` anchors a relative working-directory. Throws
+ * KittyError('usage') naming the first bad input, or the input a renamed one should be.
+ */
+export function parseInputs(raw: Readonly<Record<string, string>>, workspace: string): ActionSettings {
+  for (const [old, current] of Object.entries(RENAMED)) {
+    if (raw[old]) throw new KittyError('usage', `input "${old}" does not exist: did you mean "${current}"?`);
+  }
+  const result = inputSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'inputs');
+    const given = raw[name];
+    const shown = given === undefined || given === '' ? '' : ` (got "${given.slice(0, 80)}")`;
+    throw new KittyError('usage', `input "${name}" ${issue.message}${shown}`);
+  }
+  const p = result.data;
+  return {
+    feature: p.feature,
+    repoDir: path.resolve(workspace, p['working-directory'] || '.'),
+    overrides: overridesFrom(p),
+    githubToken: p['github-token'].trim(),
+    reports: p.reports ?? new Set(REPORTS),
+    reportIntervalSeconds: p['report-interval-seconds'] ?? 20,
+    pushBranches: p['push-branches'] ?? true,
+    stateKeyPrefix: p['state-key-prefix'] ?? 'kitty-orchestrator',
+    allowForkPrs: p['allow-fork-prs'] ?? false,
+  };
+}
+
+/** Read every input (and the renamed ones, to catch them) with `core.getInput` and validate them. */
+export function readSettings(workspace: string): ActionSettings {
+  const names = [...INPUT_NAMES, ...Object.keys(RENAMED)];
+  const raw = Object.fromEntries(names.map((name) => [name, core.getInput(name)]));
+  return parseInputs(raw, workspace);
+}
