@@ -35,7 +35,18 @@ function random(seed: number): () => number {
   };
 }
 
-const WORDS = ['cart', 'money', 'tax', 'shipping', 'order', 'payment', 'webhook', 'audit', 'search', 'export'];
+const WORDS = [
+  'cart',
+  'money',
+  'tax',
+  'shipping',
+  'order',
+  'payment',
+  'webhook',
+  'audit',
+  'search',
+  'export',
+];
 
 /** A random DAG: WP i depends only on WPs before it, so there is never a cycle. */
 export function makeGraph(spec: GraphSpec): GeneratedWp[] {
@@ -50,7 +61,10 @@ export function makeGraph(spec: GraphSpec): GeneratedWp[] {
       const back = 1 + Math.floor(next() * Math.min(i, spec.window ?? 40));
       deps.add(ids[i - back] as string);
     }
-    const subtasks = Array.from({ length: spec.subtasksPerWp ?? 4 }, () => `T${String(++subtask).padStart(4, '0')}`);
+    const subtasks = Array.from(
+      { length: spec.subtasksPerWp ?? 4 },
+      () => `T${String(++subtask).padStart(4, '0')}`,
+    );
     const title = `${WORDS[i % WORDS.length] ?? 'work'} module part ${i + 1}`;
     return { id, title, dependencies: [...deps].sort(), subtasks };
   });
@@ -66,7 +80,9 @@ function wpFile(wp: GeneratedWp): string {
     execution_mode: 'code_change',
     requirement_refs: ['FR-001'],
     agent: 'claude',
-    history: [{ timestamp: '2026-01-01T00:00:00Z', lane: 'planned', agent: 'system', action: 'Prompt generated' }],
+    history: [
+      { timestamp: '2026-01-01T00:00:00Z', lane: 'planned', agent: 'system', action: 'Prompt generated' },
+    ],
   });
   const body = [
     `# Work Package Prompt: ${wp.id} – ${wp.title}`,
@@ -84,7 +100,9 @@ function tasksMd(wps: readonly GeneratedWp[]): string {
   const parts = ['# Work Packages', ''];
   for (const wp of wps) {
     parts.push(`## Work Package ${wp.id}: ${wp.title}`, '', '### Included Subtasks');
-    wp.subtasks.forEach((t, k) => parts.push(`- [${k === 0 ? 'x' : ' '}] ${t} ${k % 2 ? '[P] ' : ''}Step ${k + 1}`));
+    wp.subtasks.forEach((t, k) =>
+      parts.push(`- [${k === 0 ? 'x' : ' '}] ${t} ${k % 2 ? '[P] ' : ''}Step ${k + 1}`),
+    );
     parts.push('');
   }
   return parts.join('\n');
@@ -108,7 +126,11 @@ function eventsJsonl(wps: readonly GeneratedWp[]): string {
 }
 
 /** Write the feature to `<repoDir>/kitty-specs/<slug>/` and return its WPs. */
-export async function writeGraphFeature(repoDir: string, slug: string, spec: GraphSpec): Promise<GeneratedWp[]> {
+export async function writeGraphFeature(
+  repoDir: string,
+  slug: string,
+  spec: GraphSpec,
+): Promise<GeneratedWp[]> {
   const wps = makeGraph(spec);
   const dir = path.join(repoDir, 'kitty-specs', slug);
   await mkdir(path.join(dir, 'tasks'), { recursive: true });

@@ -46,7 +46,8 @@ export function formatCost(usd: number): string {
 export function formatTokens(count: number): string {
   if (!Number.isFinite(count) || count <= 0) return '0';
   if (count < 1000) return String(Math.round(count));
-  if (count < 1_000_000) return `${trimZero((count / 1000).toFixed(1))}k`;
+  // 999,999 rounds to 1000.0k: past that point it reads better as 1M.
+  if (count < 999_950) return `${trimZero((count / 1000).toFixed(1))}k`;
   return `${trimZero((count / 1_000_000).toFixed(1))}M`;
 }
 

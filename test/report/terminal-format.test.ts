@@ -46,7 +46,7 @@ describe('formatters', () => {
       '950',
       '1k',
       '12.3k',
-      '1000k',
+      '1M',
       '4.5M',
     ]);
     expect(formatTokenUsage({ input: 12_345, output: 4_500 })).toBe('12.3k in / 4.5k out');

@@ -10,7 +10,7 @@ export function atOf(seq: number): string {
 
 /** Stamp events the way a store would: seq from `firstSeq`, `at` one second apart. */
 export function stamp(events: NewEvent[], firstSeq = 1): OrchestrationEvent[] {
-  return events.map((e, i) => ({ ...e, seq: firstSeq + i, at: atOf(firstSeq + i) }) as OrchestrationEvent);
+  return events.map((e, i) => ({ ...e, seq: firstSeq + i, at: atOf(firstSeq + i) }));
 }
 
 export function runStarted(runId: string, wps: string[], deps: Record<string, string[]> = {}): NewEvent {

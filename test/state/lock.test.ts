@@ -30,9 +30,9 @@ async function spawnHolder(lockDir: string): Promise<ChildProcess> {
   });
   children.push(child);
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const [first] = (await Promise.race([
-    once(child.stdout!, 'data'),
+    once(child.stdout, 'data'),
     once(child, 'exit').then(() => {
       throw new Error(`holder exited: ${stderr}`);
     }),

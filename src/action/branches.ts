@@ -1,0 +1,92 @@
+import type { Logger } from '../engine/types.js';
+import { errorMessage } from '../errors.js';
+import { tryGit } from '../git/git.js';
+import { BASE_REF_PREFIX } from '../host/standalone-workspace.js';
+
+/**
+ * Keeps a feature's WP branches on the remote, so no agent's work lives only on a runner that is about to be
+ * recycled: the cache holds the run's state, the remote holds the code. Branches follow the standalone host's
+ * naming, `<feature>-WPnn`; each one's recorded base ref goes along, so a resumed run counts a WP's work exactly.
+ */
+export interface BranchSync {
+  /** Fetch the feature's WP branches (and base refs) a previous job pushed; a failure is a warning. */
+  fetch(): Promise<void>;
+  /** Push every WP branch that moved since the last push; a failure is a warning. Calls run one at a time. */
+  push(): Promise<void>;
+}
+
+/** The git operations the sync needs: a port, so it runs real git in tests and nothing in a dry run. */
+export type GitRunner = (args: readonly string[], cwd: string) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
+
+export interface BranchSyncOptions {
+  repoDir: string;
+  slug: string;
+  logger: Logger;
+  remote?: string;
+  git?: GitRunner;
+}
+
+const firstLine = (text: string): string => text.trim().split('\n').find((l) => /^(fatal|error|!)/.test(l.trim())) ?? text.trim().split('\n')[0] ?? '';
+
+export function createBranchSync(options: BranchSyncOptions): BranchSync {
+  const git = options.git ?? tryGit;
+  const remote = options.remote ?? 'origin';
+  const heads = `refs/heads/${options.slug}-WP*`;
+  const bases = `${BASE_REF_PREFIX}${options.slug}-WP*`;
+  const pushed = new Map<string, string>();
+  let queue: Promise<void> = Promise.resolve();
+
+  const localRefs = async (): Promise<Map<string, string>> => {
+    const out = await git(['for-each-ref', '--format=%(objectname) %(refname)', heads, bases], options.repoDir);
+    const refs = new Map<string, string>();
+    for (const line of out.stdout.split('\n')) {
+      const [sha, ref] = line.trim().split(' ');
+      if (sha && ref) refs.set(ref, sha);
+    }
+    return refs;
+  };
+
+  const pushChanged = async (): Promise<void> => {
+    const changed = [...(await localRefs())].filter(([ref, sha]) => pushed.get(ref) !== sha);
+    if (changed.length === 0) return;
+    // Branches first and on their own: they carry the work; a host that refuses custom refs must not stop them.
+    const branchRefs = changed.filter(([ref]) => ref.startsWith('refs/heads/'));
+    const baseRefs = changed.filter(([ref]) => !ref.startsWith('refs/heads/'));
+    for (const group of [branchRefs, baseRefs]) {
+      if (group.length === 0) continue;
+      const result = await git(['push', '--quiet', '--no-verify', remote, ...group.map(([ref]) => `${ref}:${ref}`)], options.repoDir);
+      if (result.exitCode !== 0) {
+        const what = group === branchRefs ? 'WP branches' : 'WP base refs';
+        options.logger.warn(`Could not push ${what} to ${remote}: ${firstLine(result.stderr)} (the workflow needs \`permissions: contents: write\`)`);
+        continue;
+      }
+      group.forEach(([ref, sha]) => pushed.set(ref, sha));
+      if (group === branchRefs) options.logger.info(`Pushed ${group.map(([ref]) => ref.replace('refs/heads/', '')).join(', ')} to ${remote}.`);
+    }
+  };
+
+  return {
+    async fetch() {
+      try {
+        // No "+": a local branch with work the remote lacks (a self-hosted runner's leftover) is never overwritten.
+        const result = await git(['fetch', '--quiet', '--no-tags', remote, `${heads}:${heads}`, `${bases}:${bases}`], options.repoDir);
+        if (result.exitCode !== 0) {
+          options.logger.warn(`Could not fetch WP branches from ${remote}: ${firstLine(result.stderr)}`);
+          return;
+        }
+        const refs = await localRefs();
+        refs.forEach((sha, ref) => pushed.set(ref, sha));
+        const branches = [...refs.keys()].filter((r) => r.startsWith('refs/heads/'));
+        if (branches.length) options.logger.info(`Fetched ${branches.length} WP branch(es) from ${remote}.`);
+      } catch (error) {
+        options.logger.warn(`Could not fetch WP branches from ${remote}: ${errorMessage(error)}`);
+      }
+    },
+    push() {
+      queue = queue.then(pushChanged).catch((error: unknown) => {
+        options.logger.warn(`Could not push WP branches to ${remote}: ${errorMessage(error)}`);
+      });
+      return queue;
+    },
+  };
+}
