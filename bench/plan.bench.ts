@@ -52,7 +52,7 @@ async function time(runs: number, fn: () => unknown): Promise<number> {
 }
 
 const report = (label: string, ms: number): void =>
-  console.log(`  ${label.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms`);
+  console.log(`  ${label.padEnd(50)} ${ms.toFixed(1).padStart(8)} ms`);
 
 function silentIO(cwd: string): CliIO & { out: string } {
   const io = {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-/** The line the engine puts before review findings in a rework prompt. */
+/** The line the engine puts before review findings in a rework prompt (FINDINGS_MARKER, src/engine/prompts.ts). */
 const FINDINGS_MARKER = 'Findings to address:';
 /** Attempt counters live in the worktree's private git dir: never committed, gone with the worktree. */
 const STATE_FILE = 'kitty-sim-state.json';

@@ -89,7 +89,7 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
 
   const parsed = invoker.parseOutcome(outcome, request);
   const checked = parsed.success && spec.check ? await spec.check(parsed) : parsed;
-  const result: AgentResult = { ...checked, summary: truncate(ctx.redact(checked.summary)) };
+  const result = redactResult(checked, ctx.redact);
   await ctx.recorder.record({
     type: 'attempt_finished',
     wp: spec.wpId,
@@ -105,6 +105,16 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
     ...(result.tokens ? { tokens: result.tokens } : {}),
   });
   return { interrupted: false, result };
+}
+
+/** Agent text goes into state, reports and prompts: secrets it echoed must not. */
+function redactResult(result: AgentResult, redact: (text: string) => string): AgentResult {
+  const verdict = result.verdict && {
+    ...result.verdict,
+    summary: redact(result.verdict.summary),
+    findings: result.verdict.findings.map((f) => ({ ...f, message: redact(f.message) })),
+  };
+  return { ...result, summary: truncate(redact(result.summary)), ...(verdict ? { verdict } : {}) };
 }
 
 async function writePidFile(file: string, pid: number): Promise<void> {

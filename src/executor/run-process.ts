@@ -154,7 +154,10 @@ class ProcessRun {
 
   private onSpawn(): void {
     const pid = this.child.pid;
-    if (pid !== undefined) registerGroup(pid);
+    if (pid !== undefined) {
+      registerGroup(pid);
+      this.options.onSpawn?.(pid);
+    }
     for (const name of ['stdout', 'stderr'] as const) {
       const stream = this.child[name];
       stream?.setEncoding('utf8');
@@ -182,7 +185,6 @@ class ProcessRun {
 
   private onData(name: StreamName, chunk: string): void {
     this.timers[1]?.refresh(); // any output byte proves the agent is alive
-    this.log.write(chunk);
     this.capture[name].push(chunk);
     this.lines[name].push(chunk);
   }
@@ -250,7 +252,11 @@ class ProcessRun {
   }
 
   private splitter(name: StreamName): LineSplitter {
-    return new LineSplitter((line) => {
+    const redact = this.options.redact ?? ((text: string) => text);
+    // The log is written line by line so redaction never misses a secret split across two chunks.
+    return new LineSplitter((raw) => {
+      const line = redact(raw);
+      this.log.write(`${line}\n`);
       try {
         this.options.onLine?.(line, name);
       } catch {

@@ -23,9 +23,7 @@ export function readyWps(
       !running.has(id) &&
       graph.dependencies(id).every((dep) => laneOf(lanes, dep) === 'done'),
   );
-  return ready.sort(
-    (a, b) => graph.remainingPath(b) - graph.remainingPath(a) || compareIds(a, b),
-  );
+  return ready.sort((a, b) => graph.remainingPath(b) - graph.remainingPath(a) || compareIds(a, b));
 }
 
 /**

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { configSchema, defaultConfig, mergeConfig, type RawConfig } from '../../src/config/index.js';
+import { KNOWN_AGENT_IDS } from '../../src/agents/registry.js';
+import {
+  AGENT_PREFERENCE,
+  configSchema,
+  defaultConfig,
+  mergeConfig,
+  type RawConfig,
+} from '../../src/config/index.js';
 import { KittyError } from '../../src/errors.js';
 
 const base = (): RawConfig => ({
@@ -112,6 +119,10 @@ describe('mergeConfig', () => {
 });
 
 describe('defaultConfig', () => {
+  it('knows exactly the agents the registry can run, in the same order', () => {
+    expect([...AGENT_PREFERENCE]).toEqual([...KNOWN_AGENT_IDS]);
+  });
+
   it('ranks agents by the fixed preference list and dedupes', () => {
     const raw = configSchema.parse(
       defaultConfig([{ id: 'sim' }, { id: 'codex' }, { id: 'claude-code' }, { id: 'codex' }]),

@@ -1,0 +1,53 @@
+import * as core from '@actions/core';
+import type { Logger } from '../engine/types.js';
+
+/**
+ * Runner variables agents must never see: the cache service's token (an agent could poison the cache other
+ * runs restore), the OIDC request token, the files through which a step sets later steps' environment, PATH,
+ * outputs and state (a prompt-injected agent could steer the rest of the job), and the action's own inputs
+ * (the GitHub token among them).
+ */
+const WITHHELD = [
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_RUNTIME_URL',
+  'ACTIONS_RESULTS_URL',
+  'ACTIONS_CACHE_URL',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_URL',
+  'GITHUB_ENV',
+  'GITHUB_PATH',
+  'GITHUB_OUTPUT',
+  'GITHUB_STATE',
+  'GITHUB_STEP_SUMMARY',
+];
+
+/** The environment agents run with: the runner's, minus what they must not have. */
+export function agentEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !WITHHELD.includes(name) && !/^(INPUT|STATE)_/.test(name)),
+  );
+}
+
+/** Names whose values are secrets; the same rule the redactor applies to logs and reports. */
+const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH)/i;
+
+/**
+ * Mask the token and every secret-looking variable in the job's log. Values from `secrets.*` are masked by the
+ * runner already; keys passed through `vars.*` or set by an earlier step are not.
+ */
+export function maskSecrets(env: NodeJS.ProcessEnv, token: string, logger: Logger): void {
+  const values = Object.entries(env)
+    .filter(([name, value]) => SECRET_NAME.test(name) && value && value.length >= 8)
+    .map(([, value]) => value!);
+  for (const value of new Set([token, ...values].filter(Boolean))) core.setSecret(value);
+  logger.debug(`masked ${values.length} secret-looking variable(s)`);
+}
+
+/** The Logger port on top of the runner's log. */
+export function coreLogger(): Logger {
+  return {
+    info: (message) => core.info(message),
+    warn: (message) => core.warning(message),
+    debug: (message) => core.debug(message),
+  };
+}

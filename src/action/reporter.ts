@@ -1,0 +1,154 @@
+import type { Logger } from '../engine/types.js';
+import { errorMessage } from '../errors.js';
+import type { GitHubClient } from '../github/client.js';
+import {
+  checkRunConclusion,
+  commentMarker,
+  escalationMarker,
+  renderCheckRunOutput,
+  renderComment,
+  renderEscalation,
+  renderJobSummary,
+  type ReportContext,
+  type ReportPhase,
+} from '../report/render/markdown.js';
+import { CheckRunSink } from '../report/sinks/check-runs.js';
+import { EscalationSink } from '../report/sinks/escalation.js';
+import { writeJobSummary, type SummaryWriter } from '../report/sinks/job-summary.js';
+import { PrCommentSink } from '../report/sinks/pr-comment.js';
+import { toRunView } from '../report/view-model.js';
+import type { OrchestrationEvent, OrchestrationRun } from '../state/types.js';
+import type { RunContext } from './context.js';
+import type { ReportKind } from './inputs.js';
+import { escalationInput, reviewNotes } from './report-data.js';
+
+export interface ReporterOptions {
+  /** The feature's slug: it names the comment's marker and the check run. */
+  feature: string;
+  reports: ReadonlySet<ReportKind>;
+  /** null without a token or outside Actions: only the job summary is written. */
+  client: GitHubClient | null;
+  context: RunContext;
+  logger: Logger;
+  summary: SummaryWriter;
+  intervalMs: number;
+  repoDir: string;
+  logDir: string;
+  redact: (text: string) => string;
+  /** Ids an earlier step recorded, so the post step finalises the same comment and check run. */
+  commentId?: number | null;
+  checkRunId?: number | null;
+  onCommentId?: (id: number) => void;
+  onCheckRunId?: (id: number) => void;
+  now?: () => Date;
+}
+
+/**
+ * Wires the run to its reports: the PR comment and the check run follow every event (throttled), a WP that
+ * failed every agent gets an escalation comment, and `finish` writes the final state everywhere plus the job
+ * summary. Nothing here throws: a report that cannot be written is a warning, never a failed run.
+ */
+export class ActionReporter {
+  private readonly comment: PrCommentSink | null;
+  private readonly checkRun: CheckRunSink | null;
+  private readonly escalation: EscalationSink | null;
+  private readonly pending = new Set<Promise<void>>();
+  private readonly now: () => Date;
+
+  constructor(private readonly options: ReporterOptions) {
+    this.now = options.now ?? (() => new Date());
+    const { client, context, reports, logger } = options;
+    const ref =
+      client && context.repository && context.pullNumber !== null
+        ? { ...context.repository, issueNumber: context.pullNumber }
+        : null;
+    this.comment =
+      ref && reports.has('comment')
+        ? new PrCommentSink({
+            client: client!,
+            ref,
+            marker: commentMarker(options.feature),
+            intervalMs: options.intervalMs,
+            logger,
+            commentId: options.commentId ?? null,
+            ...(options.onCommentId ? { onCommentId: options.onCommentId } : {}),
+          })
+        : null;
+    this.escalation = ref && reports.has('escalation') ? new EscalationSink(client!, ref, logger) : null;
+    this.checkRun = client && context.repository && context.headSha && reports.has('check-run') ? this.checkRunSink(client) : null;
+  }
+
+  private checkRunSink(client: GitHubClient): CheckRunSink {
+    const { context, logger } = this.options;
+    return new CheckRunSink({
+      client,
+      owner: context.repository!.owner,
+      repo: context.repository!.repo,
+      headSha: context.headSha!,
+      name: `kitty-orchestrator (${this.options.feature})`,
+      detailsUrl: context.runUrl,
+      externalId: context.runId,
+      intervalMs: this.options.intervalMs,
+      logger,
+      checkRunId: this.options.checkRunId ?? null,
+      ...(this.options.onCheckRunId ? { onCheckRunId: this.options.onCheckRunId } : {}),
+    });
+  }
+
+  private ctx(phase: ReportPhase): ReportContext {
+    return { phase, runUrl: this.options.context.runUrl, now: this.now().toISOString() };
+  }
+
+  /** Follow the run: called with each recorded event and the run as it now stands. */
+  onEvent(event: OrchestrationEvent, run: OrchestrationRun): void {
+    try {
+      this.show(run, 'live');
+      if (event.type === 'wp_failed') this.track(this.escalate(run, event.wp, event.reason));
+    } catch (error) {
+      this.options.logger.warn(`Could not render the progress report: ${errorMessage(error)}`);
+    }
+  }
+
+  private show(run: OrchestrationRun, phase: ReportPhase): void {
+    const view = toRunView(run, this.now());
+    const ctx = this.ctx(phase);
+    this.comment?.update(renderComment(view, ctx));
+    this.checkRun?.update(renderCheckRunOutput(view, reviewNotes(run), ctx));
+  }
+
+  private async escalate(run: OrchestrationRun, wpId: string, reason: string): Promise<void> {
+    if (!this.escalation) return;
+    const { repoDir, logDir, redact } = this.options;
+    const input = await escalationInput(run, wpId, reason, { repoDir, logDir, redact });
+    await this.escalation.post(wpId, escalationMarker(run.feature, wpId), renderEscalation(input, this.ctx('final')));
+  }
+
+  private track(promise: Promise<void>): void {
+    const safe = promise.catch((error: unknown) => this.options.logger.warn(`Could not report: ${errorMessage(error)}`));
+    this.pending.add(safe);
+    void safe.finally(() => this.pending.delete(safe));
+  }
+
+  /**
+   * Write the final reports: comment and check run (with its conclusion) at once, and the job summary. `run`
+   * is null when the run never started (an error before the first event): only the job summary is skipped too.
+   */
+  async finish(run: OrchestrationRun | null, phase: Exclude<ReportPhase, 'live'>): Promise<void> {
+    await Promise.all([...this.pending]);
+    if (!run) return;
+    try {
+      const view = toRunView(run, this.now());
+      const ctx = this.ctx(phase);
+      const conclusion = checkRunConclusion(view, phase) ?? 'cancelled';
+      await Promise.all([
+        this.comment?.finish(renderComment(view, ctx)),
+        this.checkRun?.finish(renderCheckRunOutput(view, reviewNotes(run), ctx), conclusion),
+        this.options.reports.has('summary')
+          ? writeJobSummary(this.options.summary, renderJobSummary(view, ctx), this.options.logger)
+          : undefined,
+      ]);
+    } catch (error) {
+      this.options.logger.warn(`Could not write the final reports: ${errorMessage(error)}`);
+    }
+  }
+}
