@@ -11,7 +11,10 @@ function escapeRegExp(text: string): string {
  * A function that replaces every secret value found in `env` (by variable name) plus `extra` secrets with
  * `***`. Agent output, summaries, logs and reports all pass through it before they are written anywhere.
  */
-export function createRedactor(env: NodeJS.ProcessEnv, extra: readonly string[] = []): (text: string) => string {
+export function createRedactor(
+  env: NodeJS.ProcessEnv,
+  extra: readonly string[] = [],
+): (text: string) => string {
   const secrets = new Set(extra.filter((s) => s.length >= MIN_SECRET_LENGTH));
   for (const [name, value] of Object.entries(env)) {
     if (value && value.length >= MIN_SECRET_LENGTH && SECRET_NAME.test(name)) secrets.add(value);

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { detectAgents } from './agents/detect.js';
 import { loadConfig } from './config/index.js';
+import type { Config } from './config/schema.js';
+import type { DetectedAgent } from './agents/types.js';
+import { KittyError } from './errors.js';
 import type { ConfigOverrides } from './config/merge.js';
 import { orchestrate } from './engine/run.js';
 import { isUnfinished } from './engine/start.js';
@@ -38,6 +41,29 @@ export function featureLogDir(repoDir: string, slug: string): string {
 }
 
 /**
+ * Configured agents whose CLI is not on this machine are switched off (with a warning) rather than tried and
+ * failed one WP at a time; with none left the run cannot start.
+ */
+function onlyInstalled(config: Config, detected: readonly DetectedAgent[], logger: Logger): Config {
+  const installed = new Set(detected.map((d) => d.id));
+  const agents = { ...config.agents };
+  for (const [id, agent] of Object.entries(agents)) {
+    if (!agent.enabled || installed.has(id)) continue;
+    logger.warn(
+      `agent ${id} is configured but its CLI was not found on PATH; it is skipped (see \`kitty-orchestrator doctor\`)`,
+    );
+    agents[id] = { ...agent, enabled: false };
+  }
+  if (!Object.values(agents).some((a) => a.enabled)) {
+    throw new KittyError(
+      'agent',
+      `no agents available: none of the configured agents is installed (${Object.keys(agents).join(', ')}); run \`kitty-orchestrator doctor\``,
+    );
+  }
+  return { ...config, agents };
+}
+
+/**
  * The whole pipeline behind `orchestrate`, `resume` and the action: read the feature, detect agents, load the
  * config, wire the standalone host, the file store and the process runner, and run the engine.
  */
@@ -47,15 +73,25 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
   const { feature, warnings } = await readFeature(options.feature, repoDir);
   warnings.forEach((w) => options.logger.warn(w));
   const detectedAgents = await detectAgents({ env });
-  const config = await loadConfig({ repoDir, detectedAgents, ...(options.overrides ? { overrides: options.overrides } : {}) });
+  const loaded = await loadConfig({
+    repoDir,
+    detectedAgents,
+    ...(options.overrides ? { overrides: options.overrides } : {}),
+  });
+  const config = onlyInstalled(loaded, detectedAgents, options.logger);
   const store = createFileStore({ repoDir, feature: feature.slug });
-  const resume = options.resume === 'auto' ? isUnfinished(reduce(await store.load())) : (options.resume ?? false);
+  const resume =
+    options.resume === 'auto' ? isUnfinished(reduce(await store.load())) : (options.resume ?? false);
   return orchestrate(
     {
       repoDir,
       feature,
       config,
-      host: createStandaloneHost({ repoDir, baseBranch: config.base_branch ?? undefined, logger: options.logger }),
+      host: createStandaloneHost({
+        repoDir,
+        baseBranch: config.base_branch ?? undefined,
+        logger: options.logger,
+      }),
       runProcess: createProcessRunner({ baseEnv: env }),
       store,
       logger: options.logger,
@@ -65,6 +101,9 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.onAgentLine ? { onAgentLine: options.onAgentLine } : {}),
     },
-    { killGroup: (pid) => terminateGroup(pid, KILL_GRACE_MS).then(() => undefined), redact: createRedactor(env) },
+    {
+      killGroup: (pid) => terminateGroup(pid, KILL_GRACE_MS).then(() => undefined),
+      redact: createRedactor(env),
+    },
   );
 }

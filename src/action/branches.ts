@@ -16,7 +16,10 @@ export interface BranchSync {
 }
 
 /** The git operations the sync needs: a port, so it runs real git in tests and nothing in a dry run. */
-export type GitRunner = (args: readonly string[], cwd: string) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
+export type GitRunner = (
+  args: readonly string[],
+  cwd: string,
+) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
 
 export interface BranchSyncOptions {
   repoDir: string;
@@ -26,7 +29,13 @@ export interface BranchSyncOptions {
   git?: GitRunner;
 }
 
-const firstLine = (text: string): string => text.trim().split('\n').find((l) => /^(fatal|error|!)/.test(l.trim())) ?? text.trim().split('\n')[0] ?? '';
+const firstLine = (text: string): string =>
+  text
+    .trim()
+    .split('\n')
+    .find((l) => /^(fatal|error|!)/.test(l.trim())) ??
+  text.trim().split('\n')[0] ??
+  '';
 
 export function createBranchSync(options: BranchSyncOptions): BranchSync {
   const git = options.git ?? tryGit;
@@ -37,7 +46,10 @@ export function createBranchSync(options: BranchSyncOptions): BranchSync {
   let queue: Promise<void> = Promise.resolve();
 
   const localRefs = async (): Promise<Map<string, string>> => {
-    const out = await git(['for-each-ref', '--format=%(objectname) %(refname)', heads, bases], options.repoDir);
+    const out = await git(
+      ['for-each-ref', '--format=%(objectname) %(refname)', heads, bases],
+      options.repoDir,
+    );
     const refs = new Map<string, string>();
     for (const line of out.stdout.split('\n')) {
       const [sha, ref] = line.trim().split(' ');
@@ -54,14 +66,22 @@ export function createBranchSync(options: BranchSyncOptions): BranchSync {
     const baseRefs = changed.filter(([ref]) => !ref.startsWith('refs/heads/'));
     for (const group of [branchRefs, baseRefs]) {
       if (group.length === 0) continue;
-      const result = await git(['push', '--quiet', '--no-verify', remote, ...group.map(([ref]) => `${ref}:${ref}`)], options.repoDir);
+      const result = await git(
+        ['push', '--quiet', '--no-verify', remote, ...group.map(([ref]) => `${ref}:${ref}`)],
+        options.repoDir,
+      );
       if (result.exitCode !== 0) {
         const what = group === branchRefs ? 'WP branches' : 'WP base refs';
-        options.logger.warn(`Could not push ${what} to ${remote}: ${firstLine(result.stderr)} (the workflow needs \`permissions: contents: write\`)`);
+        options.logger.warn(
+          `Could not push ${what} to ${remote}: ${firstLine(result.stderr)} (the workflow needs \`permissions: contents: write\`)`,
+        );
         continue;
       }
       group.forEach(([ref, sha]) => pushed.set(ref, sha));
-      if (group === branchRefs) options.logger.info(`Pushed ${group.map(([ref]) => ref.replace('refs/heads/', '')).join(', ')} to ${remote}.`);
+      if (group === branchRefs)
+        options.logger.info(
+          `Pushed ${group.map(([ref]) => ref.replace('refs/heads/', '')).join(', ')} to ${remote}.`,
+        );
     }
   };
 
@@ -69,7 +89,10 @@ export function createBranchSync(options: BranchSyncOptions): BranchSync {
     async fetch() {
       try {
         // No "+": a local branch with work the remote lacks (a self-hosted runner's leftover) is never overwritten.
-        const result = await git(['fetch', '--quiet', '--no-tags', remote, `${heads}:${heads}`, `${bases}:${bases}`], options.repoDir);
+        const result = await git(
+          ['fetch', '--quiet', '--no-tags', remote, `${heads}:${heads}`, `${bases}:${bases}`],
+          options.repoDir,
+        );
         if (result.exitCode !== 0) {
           options.logger.warn(`Could not fetch WP branches from ${remote}: ${firstLine(result.stderr)}`);
           return;

@@ -68,7 +68,10 @@ export function createStateCache(options: StateCacheOptions): StateCache {
  */
 function cachePaths(options: StateCacheOptions): string[] {
   const relative = (dir: string) => path.relative(options.workspace, dir).split(path.sep).join('/');
-  const dirs = [statePaths(options.repoDir, options.slug).featureDir, featureLogDir(options.repoDir, options.slug)];
+  const dirs = [
+    statePaths(options.repoDir, options.slug).featureDir,
+    featureLogDir(options.repoDir, options.slug),
+  ];
   const paths = dirs.map(relative);
   if (paths.some((p) => p.startsWith('..') || path.isAbsolute(p))) {
     throw new KittyError(
@@ -79,7 +82,12 @@ function cachePaths(options: StateCacheOptions): string[] {
   return paths;
 }
 
-async function restore(options: StateCacheOptions, paths: string[], primary: string, prefix: string): Promise<string | null> {
+async function restore(
+  options: StateCacheOptions,
+  paths: string[],
+  primary: string,
+  prefix: string,
+): Promise<string | null> {
   if (!options.cache.isFeatureAvailable()) {
     options.logger.warn('The Actions cache service is not available: starting without saved state.');
     return null;
@@ -94,7 +102,9 @@ async function restore(options: StateCacheOptions, paths: string[], primary: str
     options.logger.info(`Restored orchestration state from the Actions cache (${key}).`);
     return key;
   } catch (error) {
-    options.logger.warn(`Could not restore the orchestration state (${errorMessage(error)}): starting without it.`);
+    options.logger.warn(
+      `Could not restore the orchestration state (${errorMessage(error)}): starting without it.`,
+    );
     return null;
   }
 }
@@ -107,12 +117,18 @@ async function removeStaleLocks(options: StateCacheOptions): Promise<void> {
   const dir = statePaths(options.repoDir, options.slug).featureDir;
   const names = await readdir(dir).catch(() => [] as string[]);
   const leftovers = names.filter((name) => name.endsWith('.lock') || name === 'owner.json');
-  await Promise.all([runLockPath(dir), ...leftovers.map((n) => path.join(dir, n))].map((p) => rm(p, { recursive: true, force: true })));
+  await Promise.all(
+    [runLockPath(dir), ...leftovers.map((n) => path.join(dir, n))].map((p) =>
+      rm(p, { recursive: true, force: true }),
+    ),
+  );
 }
 
 async function save(options: StateCacheOptions, paths: string[], key: string): Promise<string | null> {
   if (!options.cache.isFeatureAvailable()) {
-    options.logger.warn('The Actions cache service is not available: the state was not saved; a re-run starts over.');
+    options.logger.warn(
+      'The Actions cache service is not available: the state was not saved; a re-run starts over.',
+    );
     return null;
   }
   const existing = await Promise.all(paths.map((p) => exists(path.join(options.workspace, p))));
@@ -125,7 +141,9 @@ async function save(options: StateCacheOptions, paths: string[], key: string): P
     // WP branches pushed so far still hold the work, and the next save tries a new key.
     const id = await options.cache.saveCache(paths, key);
     if (id === -1) {
-      options.logger.warn(`The orchestration state was not saved under ${key} (see the cache messages above).`);
+      options.logger.warn(
+        `The orchestration state was not saved under ${key} (see the cache messages above).`,
+      );
       return null;
     }
     options.logger.info(`Saved the orchestration state to the Actions cache (${key}).`);

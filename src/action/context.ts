@@ -38,7 +38,10 @@ function readPayload(file: string | undefined): Payload {
   try {
     return asRecord(JSON.parse(readFileSync(file, 'utf8'))) ?? {};
   } catch (error) {
-    throw new KittyError('usage', `cannot read the event payload ${file} (GITHUB_EVENT_PATH): ${errorMessage(error)}`);
+    throw new KittyError(
+      'usage',
+      `cannot read the event payload ${file} (GITHUB_EVENT_PATH): ${errorMessage(error)}`,
+    );
   }
 }
 
@@ -92,7 +95,12 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
 }
 
 /** Events whose `pull_request` may come from a fork. */
-const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment'];
+const PULL_REQUEST_EVENTS = [
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'pull_request_review_comment',
+];
 
 /**
  * Why agents must not run for this event, or null when they may. A PR from a fork is refused unless allowed:

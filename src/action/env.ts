@@ -39,7 +39,11 @@ export function maskSecrets(env: NodeJS.ProcessEnv, token: string, logger: Logge
   const values = Object.entries(env)
     .filter(([name, value]) => SECRET_NAME.test(name) && value && value.length >= 8)
     .map(([, value]) => value!);
-  for (const value of new Set([token, ...values].filter(Boolean))) core.setSecret(value);
+  // The runner masks line by line: a multi-line value (a PEM key) is masked one line at a time.
+  const lines = [token, ...values]
+    .flatMap((value) => value.split(/\r?\n/))
+    .filter((line) => line.trim().length >= 4);
+  for (const line of new Set(lines)) core.setSecret(line);
   logger.debug(`masked ${values.length} secret-looking variable(s)`);
 }
 

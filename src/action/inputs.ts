@@ -41,7 +41,7 @@ const RENAMED: Record<string, InputName> = {
   timeout: 'timeout-seconds',
   token: 'github-token',
   github_token: 'github-token',
-  'fallback': 'fallback-strategy',
+  fallback: 'fallback-strategy',
 };
 
 export const REPORTS = ['comment', 'check-run', 'summary', 'escalation'] as const;
@@ -100,13 +100,20 @@ const commandInput = z.string().transform((v, ctx) => {
   if (!text.startsWith('[')) return text.split(/\s+/);
   try {
     const parsed: unknown = JSON.parse(text);
-    if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((w) => typeof w === 'string' && w !== '')) {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length > 0 &&
+      parsed.every((w) => typeof w === 'string' && w !== '')
+    ) {
       return parsed as string[];
     }
   } catch {
     // Reported below with the same message as a well-formed array of the wrong shape.
   }
-  ctx.addIssue({ code: 'custom', message: 'must be a JSON array of non-empty strings, or words separated by spaces' });
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be a JSON array of non-empty strings, or words separated by spaces',
+  });
   return z.NEVER;
 });
 
@@ -115,7 +122,10 @@ const reportsInput = wordList.transform((words, ctx) => {
   if (words.length === 1 && words[0] === 'all') return new Set<ReportKind>(REPORTS);
   const unknown = words.filter((w) => !(REPORTS as readonly string[]).includes(w));
   if (unknown.length) {
-    ctx.addIssue({ code: 'custom', message: `unknown report "${unknown[0]}" (known: ${REPORTS.join(', ')}, all, none)` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown report "${unknown[0]}" (known: ${REPORTS.join(', ')}, all, none)`,
+    });
     return z.NEVER;
   }
   return new Set(words as ReportKind[]);

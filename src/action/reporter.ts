@@ -75,7 +75,10 @@ export class ActionReporter {
           })
         : null;
     this.escalation = ref && reports.has('escalation') ? new EscalationSink(client!, ref, logger) : null;
-    this.checkRun = client && context.repository && context.headSha && reports.has('check-run') ? this.checkRunSink(client) : null;
+    this.checkRun =
+      client && context.repository && context.headSha && reports.has('check-run')
+        ? this.checkRunSink(client)
+        : null;
   }
 
   private checkRunSink(client: GitHubClient): CheckRunSink {
@@ -109,22 +112,29 @@ export class ActionReporter {
     }
   }
 
+  /** Queue the run for the live reports; they render it when they write (throttled), not per event. */
   private show(run: OrchestrationRun, phase: ReportPhase): void {
-    const view = toRunView(run, this.now());
-    const ctx = this.ctx(phase);
-    this.comment?.update(renderComment(view, ctx));
-    this.checkRun?.update(renderCheckRunOutput(view, reviewNotes(run), ctx));
+    this.comment?.update(() => renderComment(toRunView(run, this.now()), this.ctx(phase)));
+    this.checkRun?.update(() =>
+      renderCheckRunOutput(toRunView(run, this.now()), reviewNotes(run), this.ctx(phase)),
+    );
   }
 
   private async escalate(run: OrchestrationRun, wpId: string, reason: string): Promise<void> {
     if (!this.escalation) return;
     const { repoDir, logDir, redact } = this.options;
     const input = await escalationInput(run, wpId, reason, { repoDir, logDir, redact });
-    await this.escalation.post(wpId, escalationMarker(run.feature, wpId), renderEscalation(input, this.ctx('final')));
+    await this.escalation.post(
+      wpId,
+      escalationMarker(run.feature, wpId),
+      renderEscalation(input, this.ctx('final')),
+    );
   }
 
   private track(promise: Promise<void>): void {
-    const safe = promise.catch((error: unknown) => this.options.logger.warn(`Could not report: ${errorMessage(error)}`));
+    const safe = promise.catch((error: unknown) =>
+      this.options.logger.warn(`Could not report: ${errorMessage(error)}`),
+    );
     this.pending.add(safe);
     void safe.finally(() => this.pending.delete(safe));
   }

@@ -41,6 +41,7 @@ const AUTH: readonly RegExp[] = [
   /not logged in/i,
   /please (?:run|use) [`'"]?\/?login/i,
   /set an auth method/i,
+  /no auth type is selected|configure an auth type/i,
   /api key (?:is )?(?:not valid|expired|invalid)/i,
   /(?:oauth )?token (?:has )?expired/i,
 ];

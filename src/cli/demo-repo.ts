@@ -46,8 +46,14 @@ export async function createDemoRepo(options: DemoRepoOptions): Promise<string> 
   await cp(demoFeatureDir(), path.join(repo, 'kitty-specs', DEMO_FEATURE), { recursive: true });
   await mkdir(path.join(repo, '.kittify'), { recursive: true });
   await writeFile(path.join(repo, '.kittify', 'agents.yaml'), stringify(demoConfig(options.durationMs)));
-  await writeFile(path.join(repo, 'README.md'), '# Demo shop\n\nA throwaway repository for the kitty-orchestrator demo.\n');
-  await writeFile(path.join(repo, '.gitignore'), '.kittify/logs/\n.kittify/orchestration/\n.kittify/orchestration-state.json*\n');
+  await writeFile(
+    path.join(repo, 'README.md'),
+    '# Demo shop\n\nA throwaway repository for the kitty-orchestrator demo.\n',
+  );
+  await writeFile(
+    path.join(repo, '.gitignore'),
+    '.kittify/logs/\n.kittify/orchestration/\n.kittify/orchestration-state.json*\n',
+  );
   const git = (...args: string[]) => run('git', args, { cwd: repo });
   await git('init', '-q', '-b', 'main');
   // A fresh machine may have no git identity; the demo's commits (and the sim agent's) need one.

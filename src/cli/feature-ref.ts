@@ -3,7 +3,11 @@ import { resolveFeatureDir } from '../feature/index.js';
 import type { CliIO } from './io.js';
 
 /** The repo root and the feature's slug (its directory name) from `--repo` and `--feature`. */
-export async function resolveTarget(io: CliIO, repo: string, feature: string): Promise<{ repoDir: string; slug: string }> {
+export async function resolveTarget(
+  io: CliIO,
+  repo: string,
+  feature: string,
+): Promise<{ repoDir: string; slug: string }> {
   const repoDir = path.resolve(io.cwd, repo);
   return { repoDir, slug: path.basename(await resolveFeatureDir(feature, repoDir)) };
 }

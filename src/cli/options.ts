@@ -15,14 +15,20 @@ export function nonNegativeInt(value: string): number {
 }
 
 function list(value: string): string[] {
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new InvalidArgumentError('must name at least one agent.');
   return items;
 }
 
 /** `--feature` and `--repo`, which every feature command takes. */
 export function featureOptions(command: Command, required = true): Command {
-  const feature = new Option('-f, --feature <slug|dir>', 'feature slug under kitty-specs/ (or a unique prefix), or its directory');
+  const feature = new Option(
+    '-f, --feature <slug|dir>',
+    'feature slug under kitty-specs/ (or a unique prefix), or its directory',
+  );
   if (required) feature.makeOptionMandatory();
   return command.addOption(feature).option('-r, --repo <dir>', 'repository root', '.');
 }
@@ -36,10 +42,17 @@ export function overrideOptions(command: Command): Command {
     .option('-c, --concurrency <n>', 'work packages in flight at once', positiveInt)
     .option('--timeout <seconds>', 'wall-clock limit of one agent invocation', positiveInt)
     .option('--inactivity-timeout <seconds>', 'kill an agent silent for this long', positiveInt)
-    .addOption(new Option('--fallback <strategy>', 'what to do when an agent keeps failing').choices(FALLBACK_STRATEGIES))
+    .addOption(
+      new Option('--fallback <strategy>', 'what to do when an agent keeps failing').choices(
+        FALLBACK_STRATEGIES,
+      ),
+    )
     .option('--max-retries <n>', 'retries with the same agent before falling back', nonNegativeInt)
     .option('--max-review-rounds <n>', 'review rounds before a work package fails', positiveInt)
-    .option('--verify-command <command>', 'run in each worktree after implementing, e.g. "npm test" (split on spaces, no shell)')
+    .option(
+      '--verify-command <command>',
+      'run in each worktree after implementing, e.g. "npm test" (split on spaces, no shell)',
+    )
     .option('--base-branch <branch>', 'branch that work packages without dependencies start from');
 }
 

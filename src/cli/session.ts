@@ -39,7 +39,12 @@ function cliLogger(io: CliIO): Logger {
  * Stop on the first Ctrl+C (agents asked to stop, state saved, resume hint); force on the second. SIGTERM stops
  * the same way; it ends the run for good when `abort` asked for it, else it pauses for a resume.
  */
-function trapSignals(io: CliIO, repoDir: string, feature: () => string | null, controller: AbortController): () => void {
+function trapSignals(
+  io: CliIO,
+  repoDir: string,
+  feature: () => string | null,
+  controller: AbortController,
+): () => void {
   const onInterrupt = () => {
     if (controller.signal.aborted) {
       io.stderr('\nForced stop: agents killed; the last state saved stays. Resume later.\n');
@@ -92,7 +97,12 @@ export async function runInTerminal(io: CliIO, options: SessionOptions): Promise
       },
       onAgentLine: (wp, line) => view?.onAgentLine(wp, line),
     });
-    view ??= createTerminalView({ mode: options.json ? 'json' : 'plain', write: io.stdout, color: false, logDir: featureLogDir(repoDir, outcome.run.feature) });
+    view ??= createTerminalView({
+      mode: options.json ? 'json' : 'plain',
+      write: io.stdout,
+      color: false,
+      logDir: featureLogDir(repoDir, outcome.run.feature),
+    });
     view.close(outcome.run);
     const interrupted = controller.signal.aborted && outcome.run.status === 'paused';
     return interrupted ? INTERRUPTED_EXIT_CODE : RUN_EXIT_CODES[outcome.run.status];

@@ -42,11 +42,14 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  */
 export function mergeConfig(raw: RawConfig, overrides: ConfigOverrides): RawConfig {
   const merged = structuredClone(raw);
-  if (overrides.agents !== undefined) enableOnly(merged, overrides.agents);
-  if (overrides.implAgent !== undefined) putFirst(merged, 'implementation', overrides.implAgent, overrides);
-  if (overrides.reviewAgent !== undefined) putFirst(merged, 'review', overrides.reviewAgent, overrides);
-  setForEveryAgent(merged, 'timeout_seconds', overrides.timeoutSeconds);
-  setForEveryAgent(merged, 'inactivity_timeout_seconds', overrides.inactivityTimeoutSeconds);
+  // An `agents` that is not a mapping stays as the file wrote it, so the schema blames the file for it.
+  if (merged.agents === undefined || isRecord(merged.agents)) {
+    if (overrides.agents !== undefined) enableOnly(merged, overrides.agents);
+    if (overrides.implAgent !== undefined) putFirst(merged, 'implementation', overrides.implAgent, overrides);
+    if (overrides.reviewAgent !== undefined) putFirst(merged, 'review', overrides.reviewAgent, overrides);
+    setForEveryAgent(merged, 'timeout_seconds', overrides.timeoutSeconds);
+    setForEveryAgent(merged, 'inactivity_timeout_seconds', overrides.inactivityTimeoutSeconds);
+  }
   applyScalars(merged, overrides);
   return merged;
 }
@@ -66,7 +69,7 @@ function assertKnown(raw: RawConfig, id: string, what: string): void {
 
 /** The config's entry for `id`, created with the registry defaults when the config does not mention it. */
 function agentEntry(raw: RawConfig, id: string): RawAgent {
-  if (!isRecord(raw.agents)) raw.agents = {};
+  raw.agents ??= {};
   const existing = raw.agents[id];
   if (isRecord(existing)) return existing;
   const created: RawAgent = { priority: defaultPriority(id) };

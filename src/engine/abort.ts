@@ -1,4 +1,4 @@
-import { applyEvent } from '../state/reduce.js';
+import { applyEvent, reduce } from '../state/reduce.js';
 import type { OrchestrationRun, StateStore } from '../state/types.js';
 import { isUnfinished } from './start.js';
 
@@ -10,10 +10,14 @@ export async function abortStoredRun(store: StateStore): Promise<OrchestrationRu
   const release = await store.lock();
   try {
     const events = await store.load();
-    const run = events.reduce<OrchestrationRun | null>((r, e) => applyEvent(r, e), null);
+    const run = reduce(events);
     if (!isUnfinished(run)) return run;
     const [finished] = await store.append([
-      { type: 'run_finished', status: 'aborted', message: `Run aborted. Start again with \`kitty-orchestrator orchestrate --feature ${run.feature}\`.` },
+      {
+        type: 'run_finished',
+        status: 'aborted',
+        message: `Run aborted. Start again with \`kitty-orchestrator orchestrate --feature ${run.feature}\`.`,
+      },
     ]);
     const aborted = applyEvent(run, finished!);
     await store.writeSnapshot(aborted);

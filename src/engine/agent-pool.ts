@@ -23,7 +23,12 @@ export class AgentPool {
     private readonly clock: Clock,
   ) {
     for (const id of Object.keys(config.agents)) {
-      this.health.set(id, { consecutiveFailures: 0, lastSuccess: null, cooldownUntil: null, disabled: false });
+      this.health.set(id, {
+        consecutiveFailures: 0,
+        lastSuccess: null,
+        cooldownUntil: null,
+        disabled: false,
+      });
     }
   }
 
@@ -118,7 +123,9 @@ export class AgentPool {
       await Promise.race([
         new Promise<void>((resolve) => this.#waiters.push(resolve)),
         ...(cooldownEnds.length ? [this.clock.sleep(Math.min(...cooldownEnds) + 5, controller.signal)] : []),
-        ...(signal ? [new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve()))] : []),
+        ...(signal
+          ? [new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve()))]
+          : []),
       ]);
     } finally {
       controller.abort();

@@ -14,6 +14,8 @@ export function escalationMessage(run: OrchestrationRun, logDir: string): string
   if (blocked.length) lines.push(`Blocked behind them: ${blocked.join(', ')}.`);
   if (stuck.length) lines.push(`Not started: ${stuck.join(', ')}.`);
   lines.push(`Logs: ${logDir}`);
-  lines.push(`Fix the cause, then run \`kitty-orchestrator resume --feature ${run.feature}\` to retry the failed work packages.`);
+  lines.push(
+    `Fix the cause, then run \`kitty-orchestrator resume --feature ${run.feature}\` to retry the failed work packages.`,
+  );
   return lines.join('\n');
 }

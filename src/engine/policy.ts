@@ -49,7 +49,8 @@ export function decide(facts: FailureFacts): Decision {
     }
     return { action: 'fallback', disableAgent: false, cooldownUntil: reset };
   }
-  if (failuresWithAgent <= maxRetries) return { action: 'retry', delayMs: retryDelayMs(failuresWithAgent, facts.backoffMs) };
+  if (failuresWithAgent <= maxRetries)
+    return { action: 'retry', delayMs: retryDelayMs(failuresWithAgent, facts.backoffMs) };
   return strategy === 'same_agent'
     ? { action: 'give_up', reason: `${errorClass} after ${failuresWithAgent} attempts` }
     : { action: 'fallback', disableAgent: false, cooldownUntil: null };

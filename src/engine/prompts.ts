@@ -7,7 +7,9 @@ export const FINDINGS_MARKER = 'Findings to address:';
 
 function subtaskList(wp: WorkPackage): string {
   if (wp.subtasks.length === 0) return '';
-  const lines = wp.subtasks.map((s) => `- ${s.id}${s.title ? ` ${s.title}` : ''}${s.done ? ' (already done)' : ''}`);
+  const lines = wp.subtasks.map(
+    (s) => `- ${s.id}${s.title ? ` ${s.title}` : ''}${s.done ? ' (already done)' : ''}`,
+  );
   return `\nSubtasks:\n${lines.join('\n')}\n`;
 }
 
@@ -51,7 +53,13 @@ export interface ReviewPromptInput {
 }
 
 /** The prompt a reviewer gets: the WP, what the implementer said, the diff, and the verdict contract. */
-export function reviewPrompt({ feature, wp, implementer, implementationSummary, diff }: ReviewPromptInput): string {
+export function reviewPrompt({
+  feature,
+  wp,
+  implementer,
+  implementationSummary,
+  diff,
+}: ReviewPromptInput): string {
   return [
     `You are reviewing work package ${wp.id} ("${wp.title}") of feature ${feature.slug}, implemented by ${implementer}.`,
     'The worktree you are in holds the implementation. Check it against the work package: correctness, tests,',

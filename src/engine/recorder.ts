@@ -1,4 +1,4 @@
-import { applyEvent } from '../state/reduce.js';
+import { applyEvent, reduce } from '../state/reduce.js';
 import { createThrottledSnapshotWriter, type ThrottledSnapshotWriter } from '../state/snapshot.js';
 import type { NewEvent, OrchestrationEvent, OrchestrationRun, StateStore } from '../state/types.js';
 import type { Logger } from './types.js';
@@ -21,7 +21,7 @@ export class Recorder {
     logger: Logger,
     private readonly onEvent?: (event: OrchestrationEvent, run: OrchestrationRun) => void,
   ) {
-    this.#run = history.reduce<OrchestrationRun | null>((run, event) => applyEvent(run, event), null);
+    this.#run = reduce(history);
     this.#snapshots = createThrottledSnapshotWriter(store, SNAPSHOT_INTERVAL_MS, (error) =>
       logger.warn(`could not write the state snapshot (the event log is intact): ${String(error)}`),
     );

@@ -62,7 +62,14 @@ async function acquire(ctx: RoleContext, job: RoleJob, state: JobState): Promise
  * falling back to other agents as the policy says, until it succeeds, every agent has failed, or the run stops.
  */
 export async function runRole(ctx: RoleContext, job: RoleJob): Promise<RoleOutcome> {
-  const state: JobState = { excluded: [], pinned: null, current: null, failures: new Map(), lastFailure: null, reasons: [] };
+  const state: JobState = {
+    excluded: [],
+    pinned: null,
+    current: null,
+    failures: new Map(),
+    lastFailure: null,
+    reasons: [],
+  };
   let lease = job.lease ?? null;
   for (;;) {
     lease ??= await acquire(ctx, job, state);
@@ -77,7 +84,12 @@ export async function runRole(ctx: RoleContext, job: RoleJob): Promise<RoleOutco
   }
 }
 
-async function attemptWith(ctx: RoleContext, job: RoleJob, state: JobState, lease: Lease): Promise<RoleOutcome | null> {
+async function attemptWith(
+  ctx: RoleContext,
+  job: RoleJob,
+  state: JobState,
+  lease: Lease,
+): Promise<RoleOutcome | null> {
   const { agent } = lease;
   try {
     if (state.current && state.current !== agent) {
@@ -141,7 +153,10 @@ async function afterFailure(
       await ctx.clock.sleep(decision.delayMs, ctx.signal);
       return null;
     case 'give_up':
-      return { kind: 'failed', reason: `${job.role} of ${job.wpId} failed: ${decision.reason}; ${state.reasons.join('; ')}` };
+      return {
+        kind: 'failed',
+        reason: `${job.role} of ${job.wpId} failed: ${decision.reason}; ${state.reasons.join('; ')}`,
+      };
     case 'fallback':
       state.pinned = null;
       if (decision.disableAgent) ctx.pool.disable(agent);
@@ -155,7 +170,8 @@ async function afterFailure(
         });
       }
       // A rate-limited agent stays eligible once cooled down, until it has used up its retries here too.
-      if (errorClass !== 'rate_limit' || failures > ctx.config.fallback.max_retries) state.excluded.push(agent);
+      if (errorClass !== 'rate_limit' || failures > ctx.config.fallback.max_retries)
+        state.excluded.push(agent);
       return null;
   }
 }

@@ -43,7 +43,12 @@ export async function orchestrate(options: OrchestrateOptions, extras: EngineExt
   }
 }
 
-function cycleContext(options: OrchestrateOptions, extras: EngineExtras, recorder: Recorder, signal: AbortSignal): CycleContext {
+function cycleContext(
+  options: OrchestrateOptions,
+  extras: EngineExtras,
+  recorder: Recorder,
+  signal: AbortSignal,
+): CycleContext {
   const clock = options.clock ?? systemClock;
   return {
     feature: options.feature,
@@ -109,7 +114,10 @@ async function schedule(ctx: CycleContext): Promise<void> {
       const started = runWorkPackage(ctx, byId.get(id)!, lease).then((result) =>
         result === 'failed' ? blockDependents(ctx, graph.transitiveDependents(id), id) : undefined,
       );
-      active.set(id, started.finally(() => active.delete(id)));
+      active.set(
+        id,
+        started.finally(() => active.delete(id)),
+      );
     }
     if (active.size === 0) {
       if (ready.length === 0) break;
@@ -123,16 +131,25 @@ async function schedule(ctx: CycleContext): Promise<void> {
   await Promise.allSettled(active.values());
 }
 
-async function blockDependents(ctx: CycleContext, dependents: readonly string[], failed: string): Promise<void> {
+async function blockDependents(
+  ctx: CycleContext,
+  dependents: readonly string[],
+  failed: string,
+): Promise<void> {
   const run = ctx.recorder.run;
   const blocked = dependents.filter((id) => run.workPackages[id]?.lane === 'planned');
-  if (blocked.length) await ctx.recorder.record(...blocked.map((wp) => ({ type: 'wp_blocked', wp, by: failed }) as const));
+  if (blocked.length)
+    await ctx.recorder.record(...blocked.map((wp) => ({ type: 'wp_blocked', wp, by: failed }) as const));
 }
 
 async function failUnservable(ctx: CycleContext, ready: readonly string[]): Promise<void> {
   const graph = buildGraph(ctx.feature.workPackages);
   for (const id of ready) {
-    await ctx.recorder.record({ type: 'wp_failed', wp: id, reason: 'no enabled agent is left that can implement it' });
+    await ctx.recorder.record({
+      type: 'wp_failed',
+      wp: id,
+      reason: 'no enabled agent is left that can implement it',
+    });
     await blockDependents(ctx, graph.transitiveDependents(id), id);
   }
 }

@@ -18,12 +18,19 @@ export function isUnfinished(run: OrchestrationRun | null): run is Orchestration
 }
 
 /** Record the start of a new run, or the resumption of the last one, as `options.resume` asks. */
-export async function startOrResume(recorder: Recorder, options: OrchestrateOptions, resume: boolean): Promise<void> {
+export async function startOrResume(
+  recorder: Recorder,
+  options: OrchestrateOptions,
+  resume: boolean,
+): Promise<void> {
   const previous = recorder.hasRun ? recorder.run : null;
   const slug = options.feature.slug;
   if (resume) {
     if (!isUnfinished(previous)) {
-      throw new KittyError('state', `no unfinished run of ${slug} to resume; start one with \`kitty-orchestrator orchestrate --feature ${slug}\``);
+      throw new KittyError(
+        'state',
+        `no unfinished run of ${slug} to resume; start one with \`kitty-orchestrator orchestrate --feature ${slug}\``,
+      );
     }
     await recorder.record({ type: 'run_resumed', runId: previous.runId }, ...resumeResets(previous));
     return;
@@ -40,7 +47,11 @@ export async function startOrResume(recorder: Recorder, options: OrchestrateOpti
       runId: randomUUID(),
       feature: slug,
       configHash: configHash(options.config),
-      workPackages: options.feature.workPackages.map(({ id, title, dependencies }) => ({ id, title, dependencies })),
+      workPackages: options.feature.workPackages.map(({ id, title, dependencies }) => ({
+        id,
+        title,
+        dependencies,
+      })),
     },
     ...alreadyDone(options, previous),
   );
@@ -50,7 +61,10 @@ export async function startOrResume(recorder: Recorder, options: OrchestrateOpti
 function alreadyDone(options: OrchestrateOptions, previous: OrchestrationRun | null): NewEvent[] {
   return options.feature.workPackages
     .filter((wp) => wp.lane === 'done' || previous?.workPackages[wp.id]?.lane === 'done')
-    .map((wp) => ({ type: 'lane_changed', wp: wp.id, lane: 'done', reason: 'already done before this run' }) as const);
+    .map(
+      (wp) =>
+        ({ type: 'lane_changed', wp: wp.id, lane: 'done', reason: 'already done before this run' }) as const,
+    );
 }
 
 function resumeResets(run: OrchestrationRun): NewEvent[] {
@@ -63,7 +77,10 @@ function resumeResets(run: OrchestrationRun): NewEvent[] {
  * Agents of a run whose orchestrator died (kill -9, reboot) may still be running: stop them before their WPs
  * are looked at again, so nothing works on a worktree twice at once.
  */
-export async function stopLeftoverAgents(logDir: string, kill: (pid: number) => Promise<void>): Promise<number[]> {
+export async function stopLeftoverAgents(
+  logDir: string,
+  kill: (pid: number) => Promise<void>,
+): Promise<number[]> {
   const dir = pidDir(logDir);
   const files = await readdir(dir).catch(() => [] as string[]);
   const stopped: number[] = [];

@@ -29,7 +29,12 @@ export async function verifyImplementation(
   );
   const commits = await ctx.host.newCommits(ws);
   if (commits.length <= commitsBefore) {
-    return { ...result, success: false, errorClass: 'invalid_output', summary: 'the agent exited without changing anything' };
+    return {
+      ...result,
+      success: false,
+      errorClass: 'invalid_output',
+      summary: 'the agent exited without changing anything',
+    };
   }
   const note = leftover ? ' (its uncommitted changes were committed for it)' : '';
   const command = ctx.config.verify_command;

@@ -31,14 +31,24 @@ async function startPoint(ctx: CycleContext, wpId: string, ws: Workspace): Promi
   const lastImpl = exec?.attempts.filter((a) => a.role === 'implementation').at(-1);
   const feedback = exec?.reviewFeedback;
   const lastReview = exec?.attempts.filter((a) => a.role === 'review').at(-1);
-  const reworkDone = lastImpl?.success === true && lastReview !== undefined && lastImpl.startedAt > lastReview.startedAt;
-  if (feedback?.verdict === 'changes_requested' && !reworkDone) return { phase: 'implement', rework: feedback, summary: '' };
+  const reworkDone =
+    lastImpl?.success === true && lastReview !== undefined && lastImpl.startedAt > lastReview.startedAt;
+  if (feedback?.verdict === 'changes_requested' && !reworkDone)
+    return { phase: 'implement', rework: feedback, summary: '' };
   if (exec?.lane === 'for_review' || exec?.lane === 'in_review') {
     return { phase: 'review', implementer: lastImpl?.agent, summary: lastImpl?.summary ?? '' };
   }
   // An implementation that was running when the orchestrator died may have committed already: that counts.
-  if (exec?.lane === 'in_progress' && lastImpl?.success !== false && (await ctx.host.newCommits(ws)).length > 0) {
-    return { phase: 'review', implementer: lastImpl?.agent, summary: 'Resumed: the implementation commits were already there.' };
+  if (
+    exec?.lane === 'in_progress' &&
+    lastImpl?.success !== false &&
+    (await ctx.host.newCommits(ws)).length > 0
+  ) {
+    return {
+      phase: 'review',
+      implementer: lastImpl?.agent,
+      summary: 'Resumed: the implementation commits were already there.',
+    };
   }
   return { phase: 'implement', summary: '' };
 }
@@ -47,7 +57,11 @@ async function startPoint(ctx: CycleContext, wpId: string, ws: Workspace): Promi
  * One WP from its worktree to done: implement -> verify -> review, back to implement on requested changes,
  * up to the configured number of review rounds.
  */
-export async function runWorkPackage(ctx: CycleContext, wp: WorkPackage, lease?: Lease): Promise<CycleResult> {
+export async function runWorkPackage(
+  ctx: CycleContext,
+  wp: WorkPackage,
+  lease?: Lease,
+): Promise<CycleResult> {
   let ws: Workspace;
   try {
     ws = await ctx.host.prepareWorkspace(ctx.feature, wp.id);
@@ -64,14 +78,16 @@ export async function runWorkPackage(ctx: CycleContext, wp: WorkPackage, lease?:
     if (start.phase === 'implement') {
       const impl = await implement(ctx, wp, ws, start.rework, pendingLease);
       pendingLease = undefined;
-      if (impl.kind !== 'ok') return impl.kind === 'interrupted' ? 'interrupted' : fail(ctx, wp.id, impl.reason);
+      if (impl.kind !== 'ok')
+        return impl.kind === 'interrupted' ? 'interrupted' : fail(ctx, wp.id, impl.reason);
       implementer = impl.agent;
       summary = impl.result.summary;
     }
     if (pendingLease) ctx.pool.release(pendingLease.agent);
     pendingLease = undefined;
     const review = await reviewRound(ctx, wp, ws, implementer ?? 'unknown', summary);
-    if (review.kind !== 'ok') return review.kind === 'interrupted' ? 'interrupted' : fail(ctx, wp.id, review.reason);
+    if (review.kind !== 'ok')
+      return review.kind === 'interrupted' ? 'interrupted' : fail(ctx, wp.id, review.reason);
     const verdict = review.result.verdict!;
     await ctx.recorder.record({ type: 'review_verdict', wp: wp.id, agent: review.agent, ...verdict });
     if (verdict.verdict === 'approved') return complete(ctx, wp.id);
@@ -83,8 +99,19 @@ export async function runWorkPackage(ctx: CycleContext, wp: WorkPackage, lease?:
   }
 }
 
-async function implement(ctx: CycleContext, wp: WorkPackage, ws: Workspace, rework: Rework | undefined, lease?: Lease) {
-  await ctx.recorder.record({ type: 'lane_changed', wp: wp.id, lane: 'in_progress', ...(rework ? { reason: 'changes requested' } : {}) });
+async function implement(
+  ctx: CycleContext,
+  wp: WorkPackage,
+  ws: Workspace,
+  rework: Rework | undefined,
+  lease?: Lease,
+) {
+  await ctx.recorder.record({
+    type: 'lane_changed',
+    wp: wp.id,
+    lane: 'in_progress',
+    ...(rework ? { reason: 'changes requested' } : {}),
+  });
   let commitsBefore = (await ctx.host.newCommits(ws)).length;
   const outcome = await runRole(ctx, {
     wpId: wp.id,
@@ -92,24 +119,39 @@ async function implement(ctx: CycleContext, wp: WorkPackage, ws: Workspace, rewo
     cwd: ws.path,
     lease,
     prompt: (_agent, lastFailure) =>
-      implementationPrompt({ feature: ctx.feature, wp, branch: ws.branch, rework: rework ?? asRework(lastFailure) }),
+      implementationPrompt({
+        feature: ctx.feature,
+        wp,
+        branch: ws.branch,
+        rework: rework ?? asRework(lastFailure),
+      }),
     check: async (result) => {
       const checked = await verifyImplementation(ctx, wp.id, ws, commitsBefore, result);
       commitsBefore = (await ctx.host.newCommits(ws)).length;
       return checked;
     },
   });
-  if (outcome.kind === 'ok') await ctx.recorder.record({ type: 'lane_changed', wp: wp.id, lane: 'for_review' });
+  if (outcome.kind === 'ok')
+    await ctx.recorder.record({ type: 'lane_changed', wp: wp.id, lane: 'for_review' });
   return outcome;
 }
 
 /** A failed attempt's explanation, handed to the next attempt as something to fix. */
 function asRework(lastFailure: AgentResult | null): Rework | undefined {
   if (!lastFailure) return undefined;
-  return { summary: 'Your previous attempt failed.', findings: [{ message: lastFailure.summary || lastFailure.errorClass || 'failed' }] };
+  return {
+    summary: 'Your previous attempt failed.',
+    findings: [{ message: lastFailure.summary || lastFailure.errorClass || 'failed' }],
+  };
 }
 
-async function reviewRound(ctx: CycleContext, wp: WorkPackage, ws: Workspace, implementer: string, summary: string) {
+async function reviewRound(
+  ctx: CycleContext,
+  wp: WorkPackage,
+  ws: Workspace,
+  implementer: string,
+  summary: string,
+) {
   await ctx.recorder.record({ type: 'lane_changed', wp: wp.id, lane: 'in_review' });
   const diff = await ctx.host.diff(ws);
   return runRole(ctx, {
@@ -117,7 +159,8 @@ async function reviewRound(ctx: CycleContext, wp: WorkPackage, ws: Workspace, im
     role: 'review',
     cwd: ws.path,
     implementer,
-    prompt: () => reviewPrompt({ feature: ctx.feature, wp, implementer, implementationSummary: summary, diff }),
+    prompt: () =>
+      reviewPrompt({ feature: ctx.feature, wp, implementer, implementationSummary: summary, diff }),
   });
 }
 

@@ -45,7 +45,11 @@ export function createGitHubClient(token: string, options: GitHubClientOptions):
         warn: (message: string) => logger.warn(message),
         error: (message: string) => logger.warn(message),
       },
-      throttle: { ...options.throttle, onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+      throttle: {
+        ...options.throttle,
+        onRateLimit: onLimit('primary'),
+        onSecondaryRateLimit: onLimit('secondary'),
+      },
       retry: { retries: 2 },
     },
     retry,

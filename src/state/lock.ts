@@ -26,6 +26,8 @@ export interface RunLockOptions {
    * period, or someone removed it. Another run may then start on the feature; the holder should stop.
    */
   onCompromised?: (error: KittyError) => void;
+  /** How old an unrefreshed lock must be to count as abandoned (default 10 s; proper-lockfile's floor is 2 s). */
+  staleMs?: number;
 }
 
 /** Who holds a run lock; written to `owner.json` beside the lock directory. */
@@ -36,6 +38,14 @@ export interface LockOwner {
   feature: string;
 }
 
+/** One acquisition's settings. */
+interface Target {
+  dir: string;
+  feature: string;
+  staleMs: number;
+  onCompromised: RunLockOptions['onCompromised'];
+}
+
 const STALE_MS = 10_000;
 const OWNER_FILE = 'owner.json';
 // Contention on the guard lasts milliseconds; the retries outlast its stale period should a holder die inside it.
@@ -43,18 +53,30 @@ const GUARD_RETRIES = { retries: 60, factor: 1.3, minTimeout: 10, maxTimeout: 25
 
 /** Take the run lock of the feature whose orchestration dir is `dir`; throws KittyError('state') naming the holder. */
 export async function acquireRunLock(dir: string, options: RunLockOptions = {}): Promise<ReleaseLock> {
-  const feature = options.feature ?? path.basename(dir);
+  const target: Target = {
+    dir,
+    feature: options.feature ?? path.basename(dir),
+    staleMs: Math.max(options.staleMs ?? STALE_MS, 2000),
+    onCompromised: options.onCompromised,
+  };
   await mkdir(dir, { recursive: true });
-  const releaseGuard = await takeGuard(dir, feature);
+  const releaseGuard = await takeGuard(target);
   try {
-    const release = await lockOrTakeOver(dir, feature, options.onCompromised);
+    const release = await lockOrTakeOver(target);
     const owner: LockOwner = {
       pid: process.pid,
       hostname: hostname(),
       startedAt: new Date().toISOString(),
-      feature,
+      feature: target.feature,
     };
-    await writeFileAtomic(ownerFile(dir), `${JSON.stringify(owner, null, 2)}\n`);
+    try {
+      await writeFileAtomic(ownerFile(dir), `${JSON.stringify(owner, null, 2)}\n`);
+    } catch (error) {
+      await release().catch(() => undefined);
+      throw new KittyError('state', `cannot write ${ownerFile(dir)}: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    }
     return releaser(dir, owner, release);
   } finally {
     await releaseGuard().catch(() => undefined);
@@ -66,40 +88,41 @@ export function runLockPath(dir: string): string {
   return path.join(dir, 'run.lock');
 }
 
-async function takeGuard(dir: string, feature: string): Promise<() => Promise<void>> {
+async function takeGuard(target: Target): Promise<() => Promise<void>> {
+  const guard = path.join(target.dir, 'guard');
   try {
     // realpath false: the lock "file" need not exist; distinct targets keep proper-lockfile's registry apart.
-    return await lock(path.join(dir, 'guard'), { realpath: false, stale: STALE_MS, retries: GUARD_RETRIES });
+    return await lock(guard, { realpath: false, stale: target.staleMs, retries: GUARD_RETRIES });
   } catch (error) {
-    const guard = path.join(dir, 'guard.lock');
-    throw new KittyError('state', `cannot lock feature ${feature}: ${errorMessage(error)} (${guard})`, {
-      cause: error,
-    });
+    throw new KittyError(
+      'state',
+      `cannot lock feature ${target.feature}: ${errorMessage(error)} (${guard}.lock)`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
-async function lockOrTakeOver(
-  dir: string,
-  feature: string,
-  onCompromised: RunLockOptions['onCompromised'],
-): Promise<() => Promise<void>> {
+async function lockOrTakeOver(target: Target): Promise<() => Promise<void>> {
+  const file = path.join(target.dir, 'run');
   const options = {
     realpath: false,
-    stale: STALE_MS,
-    onCompromised: (error: Error) => reportCompromised(feature, dir, error, onCompromised),
+    stale: target.staleMs,
+    onCompromised: (error: Error) => reportCompromised(target, error),
   };
   try {
-    return await lock(path.join(dir, 'run'), options);
+    return await lock(file, options);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockError(feature, dir, error);
-    const owner = await readOwner(dir);
-    if (!owner || owner.hostname !== hostname() || isAlive(owner.pid)) throw heldError(feature, dir, owner);
+    if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockError(target, error);
+    const owner = await readOwner(target.dir);
+    if (!owner || owner.hostname !== hostname() || isAlive(owner.pid)) throw heldError(target, owner);
     // The holder died without releasing (kill -9, OOM): its lock is ours to take, right now.
-    await rmdir(runLockPath(dir)).catch(() => undefined);
+    await rmdir(runLockPath(target.dir)).catch(() => undefined);
     try {
-      return await lock(path.join(dir, 'run'), options);
+      return await lock(file, options);
     } catch (again) {
-      throw lockError(feature, dir, again);
+      throw lockError(target, again);
     }
   }
 }
@@ -118,43 +141,36 @@ function releaser(dir: string, owner: LockOwner, release: () => Promise<void>): 
   };
 }
 
-function reportCompromised(
-  feature: string,
-  dir: string,
-  cause: Error,
-  onCompromised: RunLockOptions['onCompromised'],
-): void {
+function reportCompromised(target: Target, cause: Error): void {
   const error = new KittyError(
     'state',
-    `lost the run lock of feature ${feature} (${cause.message}); another run may start on it: stop this one (${runLockPath(dir)})`,
+    `lost the run lock of feature ${target.feature} (${cause.message}); another run may start on it: stop this one (${runLockPath(target.dir)})`,
     { cause },
   );
   try {
-    onCompromised?.(error);
+    target.onCompromised?.(error);
   } catch {
     // This runs on a proper-lockfile timer: a throwing callback would take the whole process down.
   }
 }
 
-function heldError(feature: string, dir: string, owner: LockOwner | null): KittyError {
+function heldError(target: Target, owner: LockOwner | null): KittyError {
   const who = owner
     ? `pid ${owner.pid} on host ${owner.hostname} since ${owner.startedAt}`
     : 'another process (no owner.json)';
+  const wait = Math.ceil(target.staleMs / 1000);
   return new KittyError(
     'state',
-    `feature ${feature} is being run by ${who}; if that run is dead, wait 10 s or remove ${runLockPath(dir)}`,
+    `feature ${target.feature} is being run by ${who}; if that run is dead, wait ${wait} s or remove ${runLockPath(target.dir)}`,
   );
 }
 
-function lockError(feature: string, dir: string, error: unknown): KittyError {
-  if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return heldError(feature, dir, null);
-  return new KittyError(
-    'state',
-    `cannot lock feature ${feature}: ${errorMessage(error)} (${runLockPath(dir)})`,
-    {
-      cause: error,
-    },
-  );
+function lockError(target: Target, error: unknown): KittyError {
+  if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return heldError(target, null);
+  const where = runLockPath(target.dir);
+  return new KittyError('state', `cannot lock feature ${target.feature}: ${errorMessage(error)} (${where})`, {
+    cause: error,
+  });
 }
 
 /** The recorded holder, or null when owner.json is missing or unreadable (then only staleness frees the lock). */

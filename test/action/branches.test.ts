@@ -44,7 +44,9 @@ describe('createBranchSync with real git', () => {
     const sync = createBranchSync({ repoDir: clone, slug: '001-demo', logger });
     await sync.push();
     expect(git(origin, 'for-each-ref', '--format=%(refname)')).toBe(
-      ['refs/heads/001-demo-WP01', 'refs/heads/main', 'refs/kitty-orchestrator/base/001-demo-WP01'].join('\n'),
+      ['refs/heads/001-demo-WP01', 'refs/heads/main', 'refs/kitty-orchestrator/base/001-demo-WP01'].join(
+        '\n',
+      ),
     );
     expect(logger.infos).toContain('Pushed 001-demo-WP01 to origin.');
 
@@ -57,7 +59,9 @@ describe('createBranchSync with real git', () => {
     const freshLogger = memoryLogger();
     await createBranchSync({ repoDir: fresh, slug: '001-demo', logger: freshLogger }).fetch();
     expect(git(fresh, 'rev-parse', '001-demo-WP01')).toBe(git(clone, 'rev-parse', '001-demo-WP01'));
-    expect(git(fresh, 'rev-parse', 'refs/kitty-orchestrator/base/001-demo-WP01')).toBe(git(clone, 'rev-parse', 'HEAD'));
+    expect(git(fresh, 'rev-parse', 'refs/kitty-orchestrator/base/001-demo-WP01')).toBe(
+      git(clone, 'rev-parse', 'HEAD'),
+    );
     expect(freshLogger.warnings).toEqual([]);
   });
 

@@ -57,7 +57,10 @@ describe('state cache with the real @actions/cache and a local cache service (v2
     await mkdir(path.join(dir, 'run.lock'), { recursive: true });
     await writeFile(path.join(dir, 'owner.json'), '{"pid":1,"hostname":"elsewhere"}');
     await mkdir(path.join(workspace, '.kittify', 'logs', SLUG), { recursive: true });
-    await writeFile(path.join(workspace, '.kittify', 'logs', SLUG, 'WP01-implementation-1.log'), 'agent output\n');
+    await writeFile(
+      path.join(workspace, '.kittify', 'logs', SLUG, 'WP01-implementation-1.log'),
+      'agent output\n',
+    );
   }
 
   it('saves under a new key each time and restores the newest by prefix, without stale locks', async () => {
@@ -75,7 +78,9 @@ describe('state cache with the real @actions/cache and a local cache service (v2
     expect(await rerun.restore()).toBe('kitty-001-demo-pr-7-100-1-2');
     const dir = path.join(workspace, '.kittify', 'orchestration', SLUG);
     expect(await readFile(path.join(dir, 'events.jsonl'), 'utf8')).toBe('{"seq":1}\n{"seq":2}\n');
-    expect(await readFile(path.join(workspace, '.kittify', 'logs', SLUG, 'WP01-implementation-1.log'), 'utf8')).toBe('agent output\n');
+    expect(
+      await readFile(path.join(workspace, '.kittify', 'logs', SLUG, 'WP01-implementation-1.log'), 'utf8'),
+    ).toBe('agent output\n');
     await expect(stat(path.join(dir, 'run.lock'))).rejects.toThrow();
     await expect(stat(path.join(dir, 'owner.json'))).rejects.toThrow();
     // The production download path: properties, then ranged reads of the blob.

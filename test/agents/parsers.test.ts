@@ -49,6 +49,12 @@ describe('claude-code', () => {
     expect(limited.rateLimitResetAt).toMatch(/T15:00:00\.000Z$/);
   });
 
+  it('reads the real signed-out result of claude 2.1.332', () => {
+    const result = parse('claude-code', { exitCode: 1, stdout: sample('claude-real-not-logged-in.json') });
+    expect(result).toMatchObject({ success: false, errorClass: 'auth', costUsd: 0 });
+    expect(result.summary).toContain('Not logged in');
+  });
+
   it('an is_error result is a failure even with exit 0', () => {
     expect(parse('claude-code', { stdout: sample('claude-auth.json') })).toMatchObject({
       success: false,
@@ -100,6 +106,20 @@ describe('codex', () => {
     );
   });
 
+  it('the real offline run (reconnect notices until killed) is a timeout, not an answer', () => {
+    const killed = { exitCode: null, signal: 'SIGKILL' as const, stoppedBy: 'wall_timeout' as const };
+    const result = parse('codex', { ...killed, stdout: sample('codex-real-offline.jsonl') });
+    expect(result).toMatchObject({
+      success: false,
+      errorClass: 'timeout',
+      sessionId: '01a21487-dee4-7260-9aff-393c1278bbcd',
+    });
+    // Had it given up on its own, the reconnect errors would make it a network failure.
+    expect(parse('codex', { exitCode: 1, stdout: sample('codex-real-offline.jsonl') }).errorClass).toBe(
+      'network',
+    );
+  });
+
   it('a run that hangs after thread.started and is killed for silence is stalled', () => {
     const result = parse('codex', {
       exitCode: null,
@@ -129,8 +149,9 @@ describe('copilot', () => {
     const limited = parse('copilot', { exitCode: 1, stdout: sample('copilot-rate-limit.jsonl') });
     expect(limited).toMatchObject({ success: false, errorClass: 'rate_limit' });
     expect(limited.rateLimitResetAt).toBeDefined();
-    const noAuth = parse('copilot', { exitCode: 1, stderr: 'Error: No authentication information found.\n' });
-    expect(noAuth.errorClass).toBe('auth');
+    const noAuth = parse('copilot', { exitCode: 1, stderr: sample('copilot-real-auth.stderr') });
+    expect(noAuth).toMatchObject({ success: false, errorClass: 'auth' });
+    expect(noAuth.summary).toContain('No authentication information found');
   });
 });
 
@@ -174,6 +195,16 @@ describe('qwen', () => {
       success: false,
       errorClass: 'network',
     });
+  });
+
+  it('reads the real signed-out result of qwen 0.24.4 as auth', () => {
+    const result = parse('qwen', { exitCode: 1, stdout: sample('qwen-real-no-auth.json') });
+    expect(result).toMatchObject({
+      success: false,
+      errorClass: 'auth',
+      sessionId: '0d436aff-6c08-4503-88ce-9c8982fe5d42',
+    });
+    expect(result.summary).toContain('No auth type is selected');
   });
 
   it('still reads the Gemini-shaped object of older releases', () => {

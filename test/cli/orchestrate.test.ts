@@ -17,7 +17,11 @@ describe('orchestrate, status, resume and abort commands', () => {
     const repo = await makeRepo(pair, simConfig());
     const io = captureIO(repo.dir, repo.env);
     expect(await runCli(['orchestrate', '--feature', '005', '--json'], io)).toBe(0);
-    const lines = io.out().trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const lines = io
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
     expect(lines.some((l) => l.type === 'run_finished')).toBe(true);
 
     const status = captureIO(repo.dir, repo.env);

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { PlanView } from '../../src/cli/commands/plan.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
 import { laneEvent, useTempDirs, writeFeature, type WpSpec } from '../helpers/feature-fixtures.js';
@@ -66,7 +67,7 @@ describe('plan', () => {
     const repo = await diamondRepo();
     const io = capture(path.join(repo, 'kitty-specs'));
     expect(await runCli(['plan', '--repo', '..', '--feature', '001', '--json'], io)).toBe(0);
-    const plan = JSON.parse(io.out());
+    const plan = JSON.parse(io.out()) as PlanView;
     expect(Object.keys(plan)).toEqual(['feature', 'work_packages', 'waves', 'critical_path']);
     expect(plan.feature).toBe('001-checkout');
     expect(plan.work_packages[0]).toEqual({
@@ -79,7 +80,7 @@ describe('plan', () => {
         { id: 'T002', title: 'Do T002', done: false },
       ],
     });
-    expect(plan.work_packages.map((wp: { id: string }) => wp.id)).toEqual(diamond.map((wp) => wp.id));
+    expect(plan.work_packages.map((wp) => wp.id)).toEqual(diamond.map((wp) => wp.id));
     expect(plan.waves).toEqual([['WP01', 'WP06'], ['WP02', 'WP03'], ['WP04'], ['WP05']]);
     expect(plan.critical_path).toEqual(['WP01', 'WP02', 'WP04', 'WP05']);
   });

@@ -5,7 +5,7 @@
  * command fails on auth or network (or hangs retrying), a wrong flag fails at once as an unknown option. The same
  * argv plus `--bogus-flag-xyz` must be rejected, which proves the CLI checks its flags at all.
  *
- *   npm run test:compat -- [--only gemini,augment] [--prefix DIR] [--timeout 20] [--samples DIR]
+ *   npm run test:compat -- [--only gemini,augment,kilocode@7.7.7] [--prefix DIR] [--timeout 20] [--samples DIR]
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -195,7 +195,10 @@ async function main(): Promise<number> {
       samples: { type: 'string' },
     },
   });
-  const ids = values.only ? values.only.split(',').map((s) => s.trim()) : Object.keys(PACKAGES);
+  // `id@version` pins a release (a fresh one may lack its platform packages on the registry for a while).
+  const wanted = values.only ? values.only.split(',').map((s) => s.trim()) : Object.keys(PACKAGES);
+  const pins = new Map(wanted.map((w) => [w.replace(/@[^@]*$/, ''), /@([^@]+)$/.exec(w)?.[1]]));
+  const ids = [...pins.keys()];
   for (const id of ids)
     if (!PACKAGES[id])
       throw new Error(`no npm package known for "${id}"; known: ${Object.keys(PACKAGES).join(', ')}`);
@@ -211,9 +214,16 @@ async function main(): Promise<number> {
   // One install per package: a broken dependency of one CLI must not hide the others.
   const installFailed = new Map<string, string>();
   for (const id of ids) {
-    const install = await npm(['install', '--prefix', prefix, PACKAGES[id]?.pkg ?? id], installEnv);
-    if (install.exitCode !== 0)
-      installFailed.set(id, firstLine(install.stderr.replace(/^npm error (code )?/gm, '')));
+    const pin = pins.get(id);
+    const spec = `${PACKAGES[id]?.pkg ?? id}${pin ? `@${pin}` : ''}`;
+    const install = await npm(['install', '--prefix', prefix, spec], installEnv);
+    if (install.exitCode !== 0) {
+      const lines = install.stderr.split('\n').filter((l) => /notarget|ETARGET|ERR!|error/i.test(l));
+      installFailed.set(
+        id,
+        firstLine(lines.find((l) => /notarget/i.test(l)) ?? lines.pop() ?? 'unknown error'),
+      );
+    }
   }
   const timeoutMs = Number(values.timeout) * 1000;
   const rows: Row[] = [];

@@ -176,6 +176,15 @@ describe('loadConfig with overrides', () => {
     );
   });
 
+  it('still blames the file when its agents section is not a mapping', async () => {
+    await writeConfig('agents: [sim, codex]\n');
+    const error = await failure(
+      loadConfig({ repoDir: repo, detectedAgents: [], overrides: { agents: ['sim'] } }),
+    );
+    expect(error.kind).toBe('config');
+    expect(error.message).toBe('.kittify/agents.yaml: agents: must be a mapping (got a list)');
+  });
+
   it('lets an override fix a value the file got wrong', async () => {
     await writeConfig('global: { concurrency: 500 }\nagents: { sim: {} }\n');
     const config = await loadConfig({ repoDir: repo, detectedAgents: [], overrides: { concurrency: 4 } });

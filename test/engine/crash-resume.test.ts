@@ -52,7 +52,17 @@ describe('durable runs', () => {
     const repo = await makeRepo(feature, simConfig({ duration_ms: 600 }, { global: { concurrency: 2 } }));
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'orchestrate', '--feature', repo.slug, '--repo', repo.dir, '--json'],
+      [
+        '--import',
+        'tsx',
+        path.join(ROOT, 'src/cli/main.ts'),
+        'orchestrate',
+        '--feature',
+        repo.slug,
+        '--repo',
+        repo.dir,
+        '--json',
+      ],
       { cwd: ROOT, env: repo.env, stdio: 'ignore' },
     );
     const exited = new Promise((resolve) => child.on('exit', resolve));
@@ -66,14 +76,18 @@ describe('durable runs', () => {
     child.kill('SIGKILL');
     await exited;
     const before = await events(repo);
-    const doneBefore = new Set(before.flatMap((e) => (e.type === 'lane_changed' && e.lane === 'done' ? [e.wp] : [])));
+    const doneBefore = new Set(
+      before.flatMap((e) => (e.type === 'lane_changed' && e.lane === 'done' ? [e.wp] : [])),
+    );
     expect(before.some((e) => e.type === 'run_finished')).toBe(false);
 
     const { run } = await repo.run({ resume: true });
     expect(run.status).toBe('completed');
     for (const wp of feature.wps) expect(simCommits(repo, wp.id)).toHaveLength(1);
     const after = await events(repo);
-    const rerun = after.slice(before.length).filter((e) => e.type === 'attempt_started' && doneBefore.has(e.wp));
+    const rerun = after
+      .slice(before.length)
+      .filter((e) => e.type === 'attempt_started' && doneBefore.has(e.wp));
     expect(rerun).toEqual([]);
   });
 

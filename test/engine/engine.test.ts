@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readInvocations } from '../fake-agents/index.js';
-import { independentWps, makeRepo, simConfig } from './harness.js';
+import path from 'node:path';
+import { independentWps, makeRepo, silentLogger, simConfig } from './harness.js';
 
 const chain = {
   slug: '002-chain',
@@ -12,7 +13,10 @@ const chain = {
 
 describe('orchestration with the sim agent', () => {
   it('starts independent WPs in parallel, within the global limit', async () => {
-    const repo = await makeRepo(independentWps(4), simConfig({ duration_ms: 300 }, { global: { concurrency: 2 } }));
+    const repo = await makeRepo(
+      independentWps(4),
+      simConfig({ duration_ms: 300 }, { global: { concurrency: 2 } }),
+    );
     const { run } = await repo.run();
     expect(run.status).toBe('completed');
     expect(run.parallelPeak).toBe(2);
@@ -52,6 +56,21 @@ describe('orchestration with the sim agent', () => {
     expect(impl.map((a) => a.success)).toEqual([false, true]);
     expect(run.retries).toBeGreaterThanOrEqual(1);
     expect(run.status).toBe('completed');
+  });
+
+  it('skips a configured agent whose CLI is not installed, with a warning', async () => {
+    const config = {
+      version: '1.0',
+      agents: { 'claude-code': { priority: 99 }, sim: { options: { duration_ms: 50 } } },
+      single_agent_mode: { delay_seconds: 0 },
+    };
+    const repo = await makeRepo(independentWps(1), config);
+    silentLogger.warnings.length = 0;
+    const env = { ...repo.env, PATH: `/usr/bin:/bin:${path.dirname(process.execPath)}` };
+    const { run } = await repo.run({ env });
+    expect(run.status).toBe('completed');
+    expect(run.workPackages.WP01!.implementationAgent).toBe('sim');
+    expect(silentLogger.warnings.join('\n')).toMatch(/claude-code is configured but its CLI was not found/);
   });
 
   it('treats exit 0 without a commit as a failure, never as done', async () => {
@@ -114,7 +133,9 @@ describe('orchestration with fake agent CLIs', () => {
     const errors = Object.values(run.workPackages).flatMap((wp) => wp.attempts.map((a) => a.errorClass));
     expect(errors.filter((e) => e === 'stalled' || e === 'timeout').length).toBe(2);
     const calls = await readInvocations(repo.fakes!.scenarioFile);
-    const pids = calls.flatMap((c) => [c.pid, c.grandchildPid]).filter((p): p is number => typeof p === 'number');
+    const pids = calls
+      .flatMap((c) => [c.pid, c.grandchildPid])
+      .filter((p): p is number => typeof p === 'number');
     expect(calls.some((c) => c.grandchildPid)).toBe(true);
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
   });

@@ -20,7 +20,11 @@ afterEach(async () => {
 
 export const silentLogger: Logger & { warnings: string[] } = Object.assign(
   { info: () => undefined, debug: () => undefined, warnings: [] as string[] },
-  { warn(message: string) { silentLogger.warnings.push(message); } },
+  {
+    warn(message: string) {
+      silentLogger.warnings.push(message);
+    },
+  },
 );
 
 export function git(cwd: string, ...args: string[]): string {
@@ -36,7 +40,11 @@ export interface TestRepo {
 }
 
 /** A repo with `feature` committed on main, `agents` as .kittify/agents.yaml and, if given, fake agents on PATH. */
-export async function makeRepo(feature: FeatureSpec, agents: unknown, scenario?: FakeScenario): Promise<TestRepo> {
+export async function makeRepo(
+  feature: FeatureSpec,
+  agents: unknown,
+  scenario?: FakeScenario,
+): Promise<TestRepo> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'kitty-engine-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   git(dir, 'init', '-q', '-b', 'main');
@@ -79,7 +87,10 @@ export function independentWps(n: number, slug = '001-parallel'): FeatureSpec {
 }
 
 /** sim-only config with the given sim options. */
-export function simConfig(options: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): unknown {
+export function simConfig(
+  options: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): unknown {
   return {
     version: '1.0',
     agents: { sim: { max_concurrent: 4, options: { duration_ms: 50, ...options } } },

@@ -21,12 +21,19 @@ describe('createGitHubClient against the GitHub stand-in', () => {
 
   it('finds the marked comment past the first page and edits it in place', async () => {
     const logger = memoryLogger();
-    const client = createGitHubClient('ghs_test_token_123', { baseUrl: gh.url, logger, throttle: fastThrottle() });
+    const client = createGitHubClient('ghs_test_token_123', {
+      baseUrl: gh.url,
+      logger,
+      throttle: fastThrottle(),
+    });
     gh.seedComments('octo', 'shop', 7, 230);
     const ours = gh.addComment('octo', 'shop', 7, `${MARKER}\nold body`);
     gh.seedComments('octo', 'shop', 7, 5);
 
-    expect(await findMarkedComment(client, ref, MARKER)).toEqual({ id: ours.id, body: `${MARKER}\nold body` });
+    expect(await findMarkedComment(client, ref, MARKER)).toEqual({
+      id: ours.id,
+      body: `${MARKER}\nold body`,
+    });
     expect(gh.count('GET', /\/issues\/7\/comments$/)).toBe(3);
 
     const id = await upsertComment(client, ref, MARKER, `${MARKER}\nnew body`, null);
@@ -37,7 +44,11 @@ describe('createGitHubClient against the GitHub stand-in', () => {
   });
 
   it('ignores a comment that merely quotes the marker', async () => {
-    const client = createGitHubClient('ghs_test_token_123', { baseUrl: gh.url, logger: memoryLogger(), throttle: fastThrottle() });
+    const client = createGitHubClient('ghs_test_token_123', {
+      baseUrl: gh.url,
+      logger: memoryLogger(),
+      throttle: fastThrottle(),
+    });
     gh.addComment('octo', 'shop', 7, `> ${MARKER}\n> quoted`);
     expect(await findMarkedComment(client, ref, MARKER)).toBeNull();
     await upsertComment(client, ref, MARKER, `${MARKER}\nbody`, null);
@@ -45,7 +56,11 @@ describe('createGitHubClient against the GitHub stand-in', () => {
   });
 
   it('posts a new comment when the known one was deleted', async () => {
-    const client = createGitHubClient('ghs_test_token_123', { baseUrl: gh.url, logger: memoryLogger(), throttle: fastThrottle() });
+    const client = createGitHubClient('ghs_test_token_123', {
+      baseUrl: gh.url,
+      logger: memoryLogger(),
+      throttle: fastThrottle(),
+    });
     const id = await upsertComment(client, ref, MARKER, `${MARKER}\nbody`, 999_999);
     expect(id).not.toBe(999_999);
     expect(gh.comments.map((c) => c.id)).toEqual([id]);
@@ -53,7 +68,11 @@ describe('createGitHubClient against the GitHub stand-in', () => {
 
   it('waits out a 403 secondary rate limit once, then succeeds', async () => {
     const logger = memoryLogger();
-    const client = createGitHubClient('ghs_test_token_123', { baseUrl: gh.url, logger, throttle: fastThrottle() });
+    const client = createGitHubClient('ghs_test_token_123', {
+      baseUrl: gh.url,
+      logger,
+      throttle: fastThrottle(),
+    });
     gh.failNext({
       method: 'POST',
       path: /\/issues\/7\/comments$/,
@@ -72,14 +91,21 @@ describe('createGitHubClient against the GitHub stand-in', () => {
 
   it('gives up after one retry when the secondary limit persists', async () => {
     const logger = memoryLogger();
-    const client = createGitHubClient('ghs_test_token_123', { baseUrl: gh.url, logger, throttle: fastThrottle() });
+    const client = createGitHubClient('ghs_test_token_123', {
+      baseUrl: gh.url,
+      logger,
+      throttle: fastThrottle(),
+    });
     gh.failNext({
       method: 'POST',
       path: /\/issues\/7\/comments$/,
       status: 403,
       times: 2,
       headers: { 'retry-after': '1' },
-      body: { message: 'You have exceeded a secondary rate limit.', documentation_url: 'https://docs.github.com' },
+      body: {
+        message: 'You have exceeded a secondary rate limit.',
+        documentation_url: 'https://docs.github.com',
+      },
     });
     await expect(upsertComment(client, ref, MARKER, 'x', null)).rejects.toMatchObject({ status: 403 });
     expect(logger.warnings.join('\n')).toMatch(/giving up/);

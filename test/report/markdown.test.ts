@@ -16,7 +16,11 @@ import { toRunView } from '../../src/report/view-model.js';
 import { hugeRun, mixedRun, orchestrationRun, wpExecution } from '../stand-ins/run-fixtures.js';
 
 const NOW = new Date('2026-11-25T10:05:00.000Z');
-const live: ReportContext = { phase: 'live', runUrl: 'https://github.com/o/r/actions/runs/7/attempts/1', now: NOW.toISOString() };
+const live: ReportContext = {
+  phase: 'live',
+  runUrl: 'https://github.com/o/r/actions/runs/7/attempts/1',
+  now: NOW.toISOString(),
+};
 const final: ReportContext = { ...live, phase: 'final' };
 
 describe('renderComment', () => {
@@ -25,7 +29,11 @@ describe('renderComment', () => {
   });
 
   it('renders an escalated run with the message and how to resume (snapshot)', () => {
-    const run = mixedRun({ status: 'paused', message: 'WP03 failed every agent; WP04 blocked', completedAt: NOW.toISOString() });
+    const run = mixedRun({
+      status: 'paused',
+      message: 'WP03 failed every agent; WP04 blocked',
+      completedAt: NOW.toISOString(),
+    });
     const body = renderComment(toRunView(run, NOW), final);
     expect(body).toMatchSnapshot();
     expect(body).toContain('Needs attention');
@@ -50,7 +58,10 @@ describe('renderComment', () => {
   });
 
   it('cuts even a comment whose message alone is too long', () => {
-    const view = toRunView(orchestrationRun([wpExecution('WP01')], { status: 'failed', message: 'm'.repeat(100) }), NOW);
+    const view = toRunView(
+      orchestrationRun([wpExecution('WP01')], { status: 'failed', message: 'm'.repeat(100) }),
+      NOW,
+    );
     const huge = { ...view, message: 'm'.repeat(200_000) };
     const body = renderComment(huge, final);
     expect(body.length).toBeLessThanOrEqual(LIMITS.comment);
@@ -112,10 +123,25 @@ describe('renderEscalation', () => {
     title: 'Payment gateway',
     reason: 'every agent failed: gemini rate_limit, claude-code auth',
     attempts: [
-      { role: 'implementation', agent: 'gemini', attempt: 1, errorClass: 'rate_limit', summary: 'HTTP 429 | quota' },
-      { role: 'implementation', agent: 'claude-code', attempt: 1, errorClass: 'auth', summary: 'invalid key' },
+      {
+        role: 'implementation',
+        agent: 'gemini',
+        attempt: 1,
+        errorClass: 'rate_limit',
+        summary: 'HTTP 429 | quota',
+      },
+      {
+        role: 'implementation',
+        agent: 'claude-code',
+        attempt: 1,
+        errorClass: 'auth',
+        summary: 'invalid key',
+      },
     ],
-    logTail: { file: '.kittify/logs/001-demo/WP03-implementation-2.log', text: 'line 1\n```\nError: 401 ***' },
+    logTail: {
+      file: '.kittify/logs/001-demo/WP03-implementation-2.log',
+      text: 'line 1\n```\nError: 401 ***',
+    },
   };
 
   it('says what failed, shows the log tail safely fenced and how to resume (snapshot)', () => {
@@ -172,6 +198,12 @@ describe('markdown helpers', () => {
   });
 
   it('formats durations', () => {
-    expect([null, 999, 12_000, 245_000, 7_380_000].map(formatDuration)).toEqual(['—', '1s', '12s', '4m 05s', '2h 03m']);
+    expect([null, 999, 12_000, 245_000, 7_380_000].map(formatDuration)).toEqual([
+      '—',
+      '1s',
+      '12s',
+      '4m 05s',
+      '2h 03m',
+    ]);
   });
 });

@@ -15,7 +15,7 @@ class Log {
   at(minute: number, ...events: NewEvent[]): this {
     for (const event of events) {
       const at = new Date(T0 + minute * 60_000).toISOString();
-      this.events.push({ ...event, seq: this.events.length + 1, at } as OrchestrationEvent);
+      this.events.push({ ...event, seq: this.events.length + 1, at });
     }
     return this;
   }

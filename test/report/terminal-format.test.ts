@@ -81,7 +81,7 @@ describe('formatters', () => {
 describe('renderEventLine', () => {
   // A local time, so the expected clock reads the same in every time zone.
   const at = new Date(2026, 0, 15, 12, 3, 4).toISOString();
-  const line = (event: NewEvent) => renderEventLine({ ...event, seq: 1, at } as OrchestrationEvent);
+  const line = (event: NewEvent) => renderEventLine({ ...event, seq: 1, at });
 
   it('says what happened in one line per event type', () => {
     const lines = [

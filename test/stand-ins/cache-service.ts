@@ -68,7 +68,9 @@ export class CacheServiceStandIn {
     this.rpcServer = http.createServer((req, res) => void this.handleRpc(req, res));
     this.blobServer = http.createServer((req, res) => void this.handleBlob(req, res));
     const start = (server: http.Server) =>
-      new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+      new Promise<number>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+      );
     this.resultsUrl = `http://127.0.0.1:${await start(this.rpcServer)}/`;
     this.blobProxy = `http://127.0.0.1:${await start(this.blobServer)}`;
   }
@@ -112,9 +114,16 @@ export class CacheServiceStandIn {
   private create(body: Record<string, unknown>): { status: number; body: unknown } {
     const key = String(body.key ?? '');
     const version = String(body.version ?? '');
-    if (!key || !version) return { status: 400, body: { code: 'invalid_argument', msg: 'key and version are required' } };
+    if (!key || !version)
+      return { status: 400, body: { code: 'invalid_argument', msg: 'key and version are required' } };
     if (this.entries.some((e) => e.key === key && e.version === version)) {
-      return { status: 409, body: { code: 'already_exists', msg: 'cache entry with the same key, version, and scope already exists' } };
+      return {
+        status: 409,
+        body: {
+          code: 'already_exists',
+          msg: 'cache entry with the same key, version, and scope already exists',
+        },
+      };
     }
     const id = this.nextId++;
     const blob = `entry-${id}`;
@@ -124,10 +133,17 @@ export class CacheServiceStandIn {
 
   private finalize(body: Record<string, unknown>): { status: number; body: unknown } {
     const entry = this.entries.find((e) => e.key === body.key && e.version === body.version && !e.finalized);
-    if (!entry) return { status: 404, body: { code: 'not_found', msg: 'no reserved cache entry with this key' } };
+    if (!entry)
+      return { status: 404, body: { code: 'not_found', msg: 'no reserved cache entry with this key' } };
     const stored = this.blobs.get(entry.blob);
     if (!stored || String(stored.length) !== String(body.size_bytes)) {
-      return { status: 400, body: { code: 'invalid_argument', msg: `uploaded size ${stored?.length ?? 0} != ${String(body.size_bytes)}` } };
+      return {
+        status: 400,
+        body: {
+          code: 'invalid_argument',
+          msg: `uploaded size ${stored?.length ?? 0} != ${String(body.size_bytes)}`,
+        },
+      };
     }
     entry.finalized = true;
     entry.createdAt = ++this.clock;
@@ -136,12 +152,18 @@ export class CacheServiceStandIn {
 
   private lookup(body: Record<string, unknown>): { status: number; body: unknown } {
     const version = String(body.version ?? '');
-    const candidates = this.entries.filter((e) => e.finalized && e.version === version).sort((a, b) => b.createdAt - a.createdAt);
+    const candidates = this.entries
+      .filter((e) => e.finalized && e.version === version)
+      .sort((a, b) => b.createdAt - a.createdAt);
     const exact = candidates.find((e) => e.key === body.key);
     const restoreKeys = Array.isArray(body.restore_keys) ? body.restore_keys.map(String) : [];
-    const match = exact ?? restoreKeys.map((prefix) => candidates.find((e) => e.key.startsWith(prefix))).find(Boolean);
+    const match =
+      exact ?? restoreKeys.map((prefix) => candidates.find((e) => e.key.startsWith(prefix))).find(Boolean);
     if (!match) return { status: 200, body: { ok: false } };
-    return { status: 200, body: { ok: true, signed_download_url: this.signedUrl(match.blob, 'r'), matched_key: match.key } };
+    return {
+      status: 200,
+      body: { ok: true, signed_download_url: this.signedUrl(match.blob, 'r'), matched_key: match.key },
+    };
   }
 
   // --- blob storage (reached through HTTP_PROXY, so req.url is absolute) ---
@@ -152,7 +174,11 @@ export class CacheServiceStandIn {
     const method = req.method ?? 'GET';
     const permission = method === 'PUT' ? 'w' : 'r';
     const body = await readBody(req);
-    const headers = { 'x-ms-request-id': randomBytes(8).toString('hex'), 'x-ms-version': '2025-01-05', date: new Date().toUTCString() };
+    const headers = {
+      'x-ms-request-id': randomBytes(8).toString('hex'),
+      'x-ms-version': '2025-01-05',
+      date: new Date().toUTCString(),
+    };
     const reply = (status: number, extra: Record<string, string | number> = {}, content?: Buffer) => {
       this.log.push(`${method} blob ${status}`);
       res.writeHead(status, { ...headers, ...extra });
@@ -168,11 +194,21 @@ export class CacheServiceStandIn {
         return reply(400, { 'x-ms-error-code': 'UnsupportedQueryParameter' });
       }
       this.blobs.set(blob, body);
-      return reply(201, { etag: `"0x${blob}"`, 'last-modified': new Date().toUTCString(), 'x-ms-request-server-encrypted': 'true' });
+      return reply(201, {
+        etag: `"0x${blob}"`,
+        'last-modified': new Date().toUTCString(),
+        'x-ms-request-server-encrypted': 'true',
+      });
     }
     const stored = this.blobs.get(blob);
     if (!stored) return reply(404, { 'x-ms-error-code': 'BlobNotFound' });
-    const common = { etag: `"0x${blob}"`, 'last-modified': new Date(0).toUTCString(), 'x-ms-blob-type': 'BlockBlob', 'content-type': 'application/octet-stream', 'accept-ranges': 'bytes' };
+    const common = {
+      etag: `"0x${blob}"`,
+      'last-modified': new Date(0).toUTCString(),
+      'x-ms-blob-type': 'BlockBlob',
+      'content-type': 'application/octet-stream',
+      'accept-ranges': 'bytes',
+    };
     if (method === 'HEAD') return reply(200, { ...common, 'content-length': stored.length });
     const range = String(req.headers['x-ms-range'] ?? req.headers.range ?? '');
     const m = /bytes=(\d+)-(\d*)/.exec(range);
@@ -180,7 +216,15 @@ export class CacheServiceStandIn {
     const start = Number(m[1]);
     const end = Math.min(m[2] ? Number(m[2]) : stored.length - 1, stored.length - 1);
     const slice = stored.subarray(start, end + 1);
-    return reply(206, { ...common, 'content-length': slice.length, 'content-range': `bytes ${start}-${end}/${stored.length}` }, slice);
+    return reply(
+      206,
+      {
+        ...common,
+        'content-length': slice.length,
+        'content-range': `bytes ${start}-${end}/${stored.length}`,
+      },
+      slice,
+    );
   }
 }
 
@@ -190,7 +234,9 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function startCacheService(runtimeToken = 'runtime-token-for-tests'): Promise<CacheServiceStandIn> {
+export async function startCacheService(
+  runtimeToken = 'runtime-token-for-tests',
+): Promise<CacheServiceStandIn> {
   const service = new CacheServiceStandIn(runtimeToken);
   await service.listen();
   return service;

@@ -117,7 +117,9 @@ export class GitHubStandIn {
 
   private async route(req: http.IncomingMessage, url: URL, method: string, body: unknown): Promise<Reply> {
     if (req.headers.authorization !== `token ${this.token}`) {
-      this.violations.push(`${method} ${url.pathname}: authorization header was ${req.headers.authorization ?? 'missing'}`);
+      this.violations.push(
+        `${method} ${url.pathname}: authorization header was ${req.headers.authorization ?? 'missing'}`,
+      );
       return { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS_URL } };
     }
     const request = {
@@ -131,7 +133,9 @@ export class GitHubStandIn {
     if (reply.operationId) {
       const check = this.api.validateResponse(reply.body, reply.operationId, reply.status);
       if (check.errors?.length) {
-        this.violations.push(`response to ${reply.operationId}: ${JSON.stringify(check.errors).slice(0, 500)}`);
+        this.violations.push(
+          `response to ${reply.operationId}: ${JSON.stringify(check.errors).slice(0, 500)}`,
+        );
       }
     }
     return reply;
@@ -140,7 +144,9 @@ export class GitHubStandIn {
   // --- handlers (called by openapi-backend with `this` passed as the extra argument) ---
 
   listComments(p: Params, query: Record<string, string>): Reply {
-    const all = this.comments.filter((c) => c.owner === p.owner && c.repo === p.repo && c.issueNumber === Number(p.issue_number));
+    const all = this.comments.filter(
+      (c) => c.owner === p.owner && c.repo === p.repo && c.issueNumber === Number(p.issue_number),
+    );
     const perPage = Math.min(100, Number(query.per_page ?? 30));
     const page = Number(query.page ?? 1);
     const last = Math.max(1, Math.ceil(all.length / perPage));
@@ -152,15 +158,25 @@ export class GitHubStandIn {
   }
 
   createComment(p: Params, body: { body: string }): Reply {
-    if (body.body.length > COMMENT_BODY_LIMIT) return { status: 422, body: validationFailed('Body is too long (maximum is 65536 characters)', 'body') };
+    if (body.body.length > COMMENT_BODY_LIMIT)
+      return {
+        status: 422,
+        body: validationFailed('Body is too long (maximum is 65536 characters)', 'body'),
+      };
     const comment = this.addComment(p.owner!, p.repo!, Number(p.issue_number), body.body);
     return { status: 201, body: commentJson(this.url, comment) };
   }
 
   updateComment(p: Params, body: { body: string }): Reply {
-    const comment = this.comments.find((c) => c.id === Number(p.comment_id) && c.owner === p.owner && c.repo === p.repo);
+    const comment = this.comments.find(
+      (c) => c.id === Number(p.comment_id) && c.owner === p.owner && c.repo === p.repo,
+    );
     if (!comment) return { status: 404, body: { message: 'Not Found', documentation_url: DOCS_URL } };
-    if (body.body.length > COMMENT_BODY_LIMIT) return { status: 422, body: validationFailed('Body is too long (maximum is 65536 characters)', 'body') };
+    if (body.body.length > COMMENT_BODY_LIMIT)
+      return {
+        status: 422,
+        body: validationFailed('Body is too long (maximum is 65536 characters)', 'body'),
+      };
     comment.body = body.body;
     comment.updatedAt = new Date().toISOString();
     return { status: 200, body: commentJson(this.url, comment) };
@@ -187,7 +203,9 @@ export class GitHubStandIn {
   }
 
   updateCheckRun(p: Params, body: Record<string, unknown>): Reply {
-    const run = this.checkRuns.find((r) => r.id === Number(p.check_run_id) && r.owner === p.owner && r.repo === p.repo);
+    const run = this.checkRuns.find(
+      (r) => r.id === Number(p.check_run_id) && r.owner === p.owner && r.repo === p.repo,
+    );
     if (!run) return { status: 404, body: { message: 'Not Found', documentation_url: DOCS_URL } };
     applyCheckRunFields(run, body);
     return { status: 200, body: checkRunJson(this.url, run) };
@@ -204,7 +222,8 @@ function applyCheckRunFields(run: StoredCheckRun, body: Record<string, unknown>)
   }
   if (typeof body.details_url === 'string') run.detailsUrl = body.details_url;
   const output = body.output as { title?: string; summary?: string; text?: string } | undefined;
-  if (output) run.output = { title: output.title ?? null, summary: output.summary ?? null, text: output.text ?? null };
+  if (output)
+    run.output = { title: output.title ?? null, summary: output.summary ?? null, text: output.text ?? null };
 }
 
 /** The string formats GitHub's description uses, checked for real (ajv knows none of them by itself). */
@@ -237,13 +256,22 @@ export async function startGitHubStandIn(
   const body = <T>(c: Context) => c.request.requestBody as T;
   api.register({
     'issues/list-comments': (c, s: GitHubStandIn) =>
-      withOperation('issues/list-comments', s.listComments(params(c), c.request.query as Record<string, string>)),
-    'issues/create-comment': (c, s: GitHubStandIn) => withOperation('issues/create-comment', s.createComment(params(c), body(c))),
-    'issues/update-comment': (c, s: GitHubStandIn) => withOperation('issues/update-comment', s.updateComment(params(c), body(c))),
-    'checks/create': (c, s: GitHubStandIn) => withOperation('checks/create', s.createCheckRun(params(c), body(c))),
-    'checks/update': (c, s: GitHubStandIn) => withOperation('checks/update', s.updateCheckRun(params(c), body(c))),
+      withOperation(
+        'issues/list-comments',
+        s.listComments(params(c), c.request.query as Record<string, string>),
+      ),
+    'issues/create-comment': (c, s: GitHubStandIn) =>
+      withOperation('issues/create-comment', s.createComment(params(c), body(c))),
+    'issues/update-comment': (c, s: GitHubStandIn) =>
+      withOperation('issues/update-comment', s.updateComment(params(c), body(c))),
+    'checks/create': (c, s: GitHubStandIn) =>
+      withOperation('checks/create', s.createCheckRun(params(c), body(c))),
+    'checks/update': (c, s: GitHubStandIn) =>
+      withOperation('checks/update', s.updateCheckRun(params(c), body(c))),
     validationFail: (c, s: GitHubStandIn) => {
-      s.violations.push(`${c.request.method} ${c.request.path}: ${JSON.stringify(c.validation.errors).slice(0, 500)}`);
+      s.violations.push(
+        `${c.request.method} ${c.request.path}: ${JSON.stringify(c.validation.errors).slice(0, 500)}`,
+      );
       return { status: 422, body: validationFailed('request does not match the OpenAPI description') };
     },
     notFound: (c, s: GitHubStandIn) => {

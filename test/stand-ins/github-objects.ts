@@ -82,7 +82,11 @@ export function checkRunJson(base: string, r: StoredCheckRun): Record<string, un
     conclusion: r.conclusion,
     started_at: r.startedAt,
     completed_at: r.completedAt,
-    output: { ...r.output, annotations_count: 0, annotations_url: `${repoApi}/check-runs/${r.id}/annotations` },
+    output: {
+      ...r.output,
+      annotations_count: 0,
+      annotations_url: `${repoApi}/check-runs/${r.id}/annotations`,
+    },
     name: r.name,
     check_suite: { id: 1 },
     app: null,

@@ -43,7 +43,10 @@ export function attempt(overrides: Partial<AttemptRecord> = {}): AttemptRecord {
 }
 
 /** A run over `wps`, its counters derived from the WPs so renderers see a consistent picture. */
-export function orchestrationRun(wps: WPExecution[], overrides: Partial<OrchestrationRun> = {}): OrchestrationRun {
+export function orchestrationRun(
+  wps: WPExecution[],
+  overrides: Partial<OrchestrationRun> = {},
+): OrchestrationRun {
   const sum = (f: (wp: WPExecution) => number) => wps.reduce((total, wp) => total + f(wp), 0);
   return {
     runId: 'run-0001',
@@ -95,7 +98,10 @@ export function mixedRun(overrides: Partial<OrchestrationRun> = {}): Orchestrati
         lane: 'in_review',
         implementationAgent: 'codex',
         reviewAgent: 'claude-code',
-        attempts: [attempt({ agent: 'codex' }), attempt({ role: 'review', agent: 'claude-code', finishedAt: null })],
+        attempts: [
+          attempt({ agent: 'codex' }),
+          attempt({ role: 'review', agent: 'claude-code', finishedAt: null }),
+        ],
         reviewRounds: 1,
         startedAt: '2026-11-25T10:02:05.000Z',
         costUsd: 0.005,
@@ -104,12 +110,19 @@ export function mixedRun(overrides: Partial<OrchestrationRun> = {}): Orchestrati
         title: 'Payment gateway',
         lane: 'failed',
         implementationAgent: 'gemini',
-        attempts: [attempt({ agent: 'gemini', success: false, errorClass: 'rate_limit', summary: 'HTTP 429' })],
+        attempts: [
+          attempt({ agent: 'gemini', success: false, errorClass: 'rate_limit', summary: 'HTTP 429' }),
+        ],
         lastError: 'every agent failed: gemini rate_limit (HTTP 429), claude-code auth',
         startedAt: '2026-11-25T10:00:00.000Z',
         completedAt: '2026-11-25T10:03:00.000Z',
       }),
-      wpExecution('WP04', { title: 'Receipts', lane: 'blocked', dependencies: ['WP03'], lastError: 'blocked by WP03' }),
+      wpExecution('WP04', {
+        title: 'Receipts',
+        lane: 'blocked',
+        dependencies: ['WP03'],
+        lastError: 'blocked by WP03',
+      }),
       wpExecution('WP05', { title: 'Docs', lane: 'planned' }),
     ],
     { retries: 2, fallbacks: 1, ...overrides },
@@ -127,5 +140,9 @@ export function hugeRun(count: number): OrchestrationRun {
       costUsd: 1.5,
     }),
   );
-  return orchestrationRun(wps, { status: 'paused', message: 'WP0001 failed every agent', completedAt: '2026-11-25T11:00:00.000Z' });
+  return orchestrationRun(wps, {
+    status: 'paused',
+    message: 'WP0001 failed every agent',
+    completedAt: '2026-11-25T11:00:00.000Z',
+  });
 }

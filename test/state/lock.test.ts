@@ -70,6 +70,18 @@ describe('run lock', () => {
     await (won[0] as PromiseFulfilledResult<() => Promise<void>>).value();
   });
 
+  it('reports a lost lock through onCompromised instead of crashing the process', async () => {
+    let lost!: (error: KittyError) => void;
+    const compromised = new Promise<KittyError>((resolve) => (lost = resolve));
+    const release = await acquireRunLock(dir, { feature: '001-demo', staleMs: 2000, onCompromised: lost });
+    // Someone removes the lock by hand: the next mtime refresh (within a second) notices.
+    await rm(runLockPath(dir), { recursive: true });
+    const error = await compromised;
+    expect(error).toBeInstanceOf(KittyError);
+    expect(error.message).toMatch(/^lost the run lock of feature 001-demo .*stop this one/);
+    await release(); // releasing a lost lock is harmless
+  });
+
   it('is what StateStore.lock() takes', async () => {
     const repoDir = dir;
     const store = createFileStore({ repoDir, feature: '001-demo' });

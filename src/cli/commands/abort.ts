@@ -26,7 +26,10 @@ async function waitForExit(pid: number, ms: number): Promise<boolean> {
 }
 
 /** Stop a feature's run: signal its live orchestrator, or mark a paused/dead run aborted. */
-export async function stopRun(io: CliIO, options: { repo: string; feature: string; cleanupWorktrees: boolean }): Promise<void> {
+export async function stopRun(
+  io: CliIO,
+  options: { repo: string; feature: string; cleanupWorktrees: boolean },
+): Promise<void> {
   const { repoDir, slug } = await resolveTarget(io, options.repo, options.feature);
   const owner = await readOwner(path.join(repoDir, '.kittify', 'orchestration', slug));
   if (owner && owner.hostname === hostname() && owner.pid !== process.pid && isProcessAlive(owner.pid)) {
@@ -34,7 +37,9 @@ export async function stopRun(io: CliIO, options: { repo: string; feature: strin
     process.kill(owner.pid, 'SIGTERM');
     io.stdout(`Asked the orchestrator (pid ${owner.pid}) to stop its agents and save state…\n`);
     if (!(await waitForExit(owner.pid, STOP_WAIT_MS))) {
-      io.stdout(`It is still running after ${STOP_WAIT_MS / 1000} s; it will stop once its agents have exited.\n`);
+      io.stdout(
+        `It is still running after ${STOP_WAIT_MS / 1000} s; it will stop once its agents have exited.\n`,
+      );
     }
   } else {
     const run = await abortStoredRun(createFileStore({ repoDir, feature: slug }));
@@ -53,7 +58,10 @@ async function cleanup(io: CliIO, repoDir: string, featureRef: string): Promise<
 export const abortCommand: CommandFactory = (io) =>
   featureOptions(new Command('abort'))
     .description('stop a feature’s run: agents are stopped, state is saved, the run is marked aborted')
-    .option('--cleanup-worktrees', 'also remove the feature’s worktrees whose branches are merged (unmerged work is kept)')
+    .option(
+      '--cleanup-worktrees',
+      'also remove the feature’s worktrees whose branches are merged (unmerged work is kept)',
+    )
     .addHelpText(
       'after',
       `
@@ -62,5 +70,9 @@ Examples:
   $ kitty-orchestrator abort -f 001 --cleanup-worktrees`,
     )
     .action((flags: { repo: string; feature: string; cleanupWorktrees?: boolean }) =>
-      stopRun(io, { repo: flags.repo, feature: flags.feature, cleanupWorktrees: Boolean(flags.cleanupWorktrees) }),
+      stopRun(io, {
+        repo: flags.repo,
+        feature: flags.feature,
+        cleanupWorktrees: Boolean(flags.cleanupWorktrees),
+      }),
     );

@@ -23,7 +23,13 @@ Examples:
       const repo = await createDemoRepo({ dir: flags.dir, durationMs: flags.durationMs });
       io.stderr(`Demo repository: ${repo}\n`);
       setExitCode(
-        await runInTerminal(io, { repo, feature: DEMO_FEATURE, overrides: {}, resume: false, json: Boolean(flags.json) }),
+        await runInTerminal(io, {
+          repo,
+          feature: DEMO_FEATURE,
+          overrides: {},
+          resume: false,
+          json: Boolean(flags.json),
+        }),
       );
       io.stderr(`Look around: cd ${repo} && git log --all --oneline --graph\n`);
     });

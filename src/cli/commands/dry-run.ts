@@ -13,12 +13,22 @@ function agentOrder(config: Config, role: Role): string[] {
 }
 
 /** `orchestrate --dry-run`: the plan plus the agents each role would use, with nothing run. */
-export async function dryRun(io: CliIO, options: { repo: string; feature: string; overrides: ConfigOverrides; json: boolean }): Promise<void> {
+export async function dryRun(
+  io: CliIO,
+  options: { repo: string; feature: string; overrides: ConfigOverrides; json: boolean },
+): Promise<void> {
   const repoDir = path.resolve(io.cwd, options.repo);
   const { feature, warnings } = await readFeature(options.feature, repoDir);
   for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
-  const config = await loadConfig({ repoDir, overrides: options.overrides, detectedAgents: await detectAgents({ env: io.env }) });
-  const agents = { implementation: agentOrder(config, 'implementation'), review: agentOrder(config, 'review') };
+  const config = await loadConfig({
+    repoDir,
+    overrides: options.overrides,
+    detectedAgents: await detectAgents({ env: io.env }),
+  });
+  const agents = {
+    implementation: agentOrder(config, 'implementation'),
+    review: agentOrder(config, 'review'),
+  };
   const view = planView(feature);
   if (options.json) {
     io.stdout(`${JSON.stringify({ ...view, agents, concurrency: config.global.concurrency }, null, 2)}\n`);
@@ -28,6 +38,7 @@ export async function dryRun(io: CliIO, options: { repo: string; feature: string
   io.stdout(`\nImplementation agents, in order: ${agents.implementation.join(', ') || '(none)'}\n`);
   io.stdout(`Review agents, in order: ${agents.review.join(', ') || '(none)'}\n`);
   const single = config.single_agent_mode;
-  if (single.enabled) io.stdout(`Single-agent mode: reviews wait ${single.delay_seconds} s after implementing.\n`);
+  if (single.enabled)
+    io.stdout(`Single-agent mode: reviews wait ${single.delay_seconds} s after implementing.\n`);
   io.stdout(`Up to ${config.global.concurrency} work packages at once. Dry run: nothing was started.\n`);
 }

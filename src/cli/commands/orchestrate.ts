@@ -31,7 +31,14 @@ export const orchestrateCommand: CommandFactory = (io, setExitCode) =>
       if (flags.abort) return stopRun(io, { ...target, cleanupWorktrees: false });
       const overrides = overridesFrom(flags);
       if (flags.dryRun) return dryRun(io, { ...target, overrides, json: Boolean(flags.json) });
-      setExitCode(await runInTerminal(io, { ...target, overrides, resume: Boolean(flags.resume), json: Boolean(flags.json) }));
+      setExitCode(
+        await runInTerminal(io, {
+          ...target,
+          overrides,
+          resume: Boolean(flags.resume),
+          json: Boolean(flags.json),
+        }),
+      );
     });
 
 interface SeedFlags {

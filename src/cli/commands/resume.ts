@@ -5,7 +5,9 @@ import type { CommandFactory } from './types.js';
 
 export const resumeCommand: CommandFactory = (io, setExitCode) =>
   overrideOptions(featureOptions(new Command('resume')))
-    .description('continue a feature’s interrupted or paused run; done work is never redone, failed work is retried')
+    .description(
+      'continue a feature’s interrupted or paused run; done work is never redone, failed work is retried',
+    )
     .option('--json', 'print one JSON object per event instead of the live view')
     .addHelpText(
       'after',
@@ -14,14 +16,18 @@ Examples:
   $ kitty-orchestrator resume --feature 001-checkout-flow
   $ kitty-orchestrator resume -f 001 --agents codex        (after claude-code ran out of quota)`,
     )
-    .action(async (flags: Parameters<typeof overridesFrom>[0] & { repo: string; feature: string; json?: boolean }) => {
-      setExitCode(
-        await runInTerminal(io, {
-          repo: flags.repo,
-          feature: flags.feature,
-          overrides: overridesFrom(flags),
-          resume: true,
-          json: Boolean(flags.json),
-        }),
-      );
-    });
+    .action(
+      async (
+        flags: Parameters<typeof overridesFrom>[0] & { repo: string; feature: string; json?: boolean },
+      ) => {
+        setExitCode(
+          await runInTerminal(io, {
+            repo: flags.repo,
+            feature: flags.feature,
+            overrides: overridesFrom(flags),
+            resume: true,
+            json: Boolean(flags.json),
+          }),
+        );
+      },
+    );

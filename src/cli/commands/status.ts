@@ -10,7 +10,10 @@ import { featureOptions } from '../options.js';
 import type { CommandFactory } from './types.js';
 
 /** Print a feature's run (or the most recent run) from its state files; never touches the run itself. */
-export async function showStatus(io: CliIO, options: { repo: string; feature?: string | undefined; json: boolean }): Promise<void> {
+export async function showStatus(
+  io: CliIO,
+  options: { repo: string; feature?: string | undefined; json: boolean },
+): Promise<void> {
   const target = options.feature
     ? await resolveTarget(io, options.repo, options.feature)
     : { repoDir: path.resolve(io.cwd, options.repo), slug: undefined };
@@ -25,7 +28,12 @@ export async function showStatus(io: CliIO, options: { repo: string; feature?: s
     io.stdout(`${JSON.stringify(view, null, 2)}\n`);
     return;
   }
-  io.stdout(renderSummary(view, { logDir: featureLogDir(target.repoDir, run.feature), color: io.isTTY && !io.env.NO_COLOR }));
+  io.stdout(
+    renderSummary(view, {
+      logDir: featureLogDir(target.repoDir, run.feature),
+      color: io.isTTY && !io.env.NO_COLOR,
+    }),
+  );
 }
 
 export const statusCommand: CommandFactory = (io) =>

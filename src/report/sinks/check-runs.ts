@@ -40,7 +40,7 @@ export interface CheckRunSinkOptions {
  */
 export class CheckRunSink {
   private readonly throttle: LatestValueThrottle<{
-    output: CheckRunOutput;
+    output: () => CheckRunOutput;
     conclusion: CheckRunConclusion | null;
   }>;
   private checkRunId: number | null;
@@ -49,7 +49,7 @@ export class CheckRunSink {
   constructor(private readonly options: CheckRunSinkOptions) {
     this.checkRunId = options.checkRunId ?? null;
     this.throttle = new LatestValueThrottle(
-      (value) => this.write(value.output, value.conclusion),
+      (value) => this.write(value.output(), value.conclusion),
       options.intervalMs,
       (error) => this.warn(error),
     );
@@ -59,14 +59,14 @@ export class CheckRunSink {
     return this.checkRunId;
   }
 
-  /** Show progress (throttled); the check stays `in_progress`. */
-  update(output: CheckRunOutput): void {
-    if (!this.disabled) this.throttle.push({ output, conclusion: null });
+  /** Show progress (throttled, rendered at write time); the check stays `in_progress`. */
+  update(render: () => CheckRunOutput): void {
+    if (!this.disabled) this.throttle.push({ output: render, conclusion: null });
   }
 
   /** Complete the check with `conclusion` now. */
   async finish(output: CheckRunOutput, conclusion: CheckRunConclusion): Promise<void> {
-    if (!this.disabled) await this.throttle.flush({ output, conclusion });
+    if (!this.disabled) await this.throttle.flush({ output: () => output, conclusion });
   }
 
   private async write(output: CheckRunOutput, conclusion: CheckRunConclusion | null): Promise<void> {

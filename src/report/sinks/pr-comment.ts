@@ -24,7 +24,7 @@ export interface PrCommentSinkOptions {
  * token lacks `pull-requests: write`) the sink says so once and stops trying.
  */
 export class PrCommentSink {
-  private readonly throttle: LatestValueThrottle<string>;
+  private readonly throttle: LatestValueThrottle<() => string>;
   private commentId: number | null;
   private lastBody: string | null = null;
   private disabled = false;
@@ -32,7 +32,7 @@ export class PrCommentSink {
   constructor(private readonly options: PrCommentSinkOptions) {
     this.commentId = options.commentId ?? null;
     this.throttle = new LatestValueThrottle(
-      (body) => this.write(body),
+      (render) => this.write(render),
       options.intervalMs,
       (error) => this.warn(error),
     );
@@ -43,18 +43,23 @@ export class PrCommentSink {
     return this.commentId;
   }
 
-  /** Show `body` soon (throttled; a newer body replaces one not yet written). */
-  update(body: string): void {
-    if (!this.disabled) this.throttle.push(body);
+  /**
+   * Show the body `render` makes, soon: throttled, and a newer update replaces one not yet written. Rendering
+   * waits until the write, so a burst of events costs one rendering, not one each.
+   */
+  update(render: () => string): void {
+    if (!this.disabled) this.throttle.push(render);
   }
 
   /** Write `body` now and wait for it. */
   async finish(body: string): Promise<void> {
-    if (!this.disabled) await this.throttle.flush(body);
+    if (!this.disabled) await this.throttle.flush(() => body);
   }
 
-  private async write(body: string): Promise<void> {
-    if (this.disabled || body === this.lastBody) return;
+  private async write(render: () => string): Promise<void> {
+    if (this.disabled) return;
+    const body = render();
+    if (body === this.lastBody) return;
     const { client, ref, marker } = this.options;
     try {
       const id = await upsertComment(client, ref, marker, body, this.commentId);

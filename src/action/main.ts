@@ -1,0 +1,31 @@
+import * as cache from '@actions/cache';
+import * as core from '@actions/core';
+import { coreLogger } from './env.js';
+import { reportFailure } from './failure.js';
+import { runMain } from './run-main.js';
+
+/**
+ * The main step. The runner cancels a job with SIGINT, then SIGTERM 7.5 s later, then a kill: the first signal
+ * stops the agents gracefully (the run pauses, its state is saved, the reports say so); the post step covers
+ * whatever the grace period cut short.
+ */
+export async function main(): Promise<void> {
+  const controller = new AbortController();
+  const stop = () => controller.abort('the job was cancelled');
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await runMain({
+      env: process.env,
+      cache,
+      summary: core.summary,
+      logger: coreLogger(),
+      signal: controller.signal,
+    });
+  } catch (error) {
+    reportFailure(error);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
