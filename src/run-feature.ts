@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { detectAgents } from './agents/detect.js';
+import { getInvoker } from './agents/registry.js';
 import { loadConfig } from './config/index.js';
 import type { Config } from './config/schema.js';
 import type { DetectedAgent } from './agents/types.js';
@@ -41,26 +42,33 @@ export function featureLogDir(repoDir: string, slug: string): string {
 }
 
 /**
- * Configured agents whose CLI is not on this machine are switched off (with a warning) rather than tried and
- * failed one WP at a time; with none left the run cannot start.
+ * Fit the config to this machine: configured agents whose CLI is not on PATH are switched off (with a warning)
+ * rather than tried and failed one WP at a time, and an agent found under an older binary name (`kilocode`,
+ * `agent`) is run by that path. With no agent left the run cannot start.
  */
-function onlyInstalled(config: Config, detected: readonly DetectedAgent[], logger: Logger): Config {
-  const installed = new Set(detected.map((d) => d.id));
+function fitToMachine(config: Config, detected: readonly DetectedAgent[], logger: Logger): Config {
+  const found = new Map(detected.map((d) => [d.id, d.path]));
   const agents = { ...config.agents };
   for (const [id, agent] of Object.entries(agents)) {
-    if (!agent.enabled || installed.has(id)) continue;
-    logger.warn(
-      `agent ${id} is configured but its CLI was not found on PATH; it is skipped (see \`kitty-orchestrator doctor\`)`,
-    );
-    agents[id] = { ...agent, enabled: false };
+    if (!agent.enabled) continue;
+    const where = found.get(id);
+    if (where === undefined) {
+      logger.warn(`agent ${id} is configured but its CLI was not found on PATH; it is skipped (see \`kitty-orchestrator doctor\`)`);
+      agents[id] = { ...agent, enabled: false };
+    } else if (agent.command === undefined && isAlternateBinary(id, where)) {
+      agents[id] = { ...agent, command: where };
+    }
   }
   if (!Object.values(agents).some((a) => a.enabled)) {
-    throw new KittyError(
-      'agent',
-      `no agents available: none of the configured agents is installed (${Object.keys(agents).join(', ')}); run \`kitty-orchestrator doctor\``,
-    );
+    throw new KittyError('agent', `no agents available: none of the configured agents is installed (${Object.keys(agents).join(', ')}); run \`kitty-orchestrator doctor\``);
   }
   return { ...config, agents };
+}
+
+/** Whether the CLI was found under a name other than the invoker's first (which its argv would use). */
+function isAlternateBinary(id: string, where: string): boolean {
+  const [preferred] = getInvoker(id).binaries;
+  return preferred !== undefined && path.basename(where) !== preferred;
 }
 
 /**
@@ -78,7 +86,7 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
     detectedAgents,
     ...(options.overrides ? { overrides: options.overrides } : {}),
   });
-  const config = onlyInstalled(loaded, detectedAgents, options.logger);
+  const config = fitToMachine(loaded, detectedAgents, options.logger);
   const store = createFileStore({ repoDir, feature: feature.slug });
   const resume =
     options.resume === 'auto' ? isUnfinished(reduce(await store.load())) : (options.resume ?? false);

@@ -11,8 +11,11 @@ import { BASE_REF_PREFIX } from '../host/standalone-workspace.js';
 export interface BranchSync {
   /** Fetch the feature's WP branches (and base refs) a previous job pushed; a failure is a warning. */
   fetch(): Promise<void>;
-  /** Push every WP branch that moved since the last push; a failure is a warning. Calls run one at a time. */
-  push(): Promise<void>;
+  /**
+   * Push the WP branches (of `wpIds` only, when given) that moved since the last push, with their base refs; a
+   * failure is a warning. Calls run one at a time.
+   */
+  push(wpIds?: readonly string[]): Promise<void>;
 }
 
 /** The git operations the sync needs: a port, so it runs real git in tests and nothing in a dry run. */
@@ -58,8 +61,9 @@ export function createBranchSync(options: BranchSyncOptions): BranchSync {
     return refs;
   };
 
-  const pushChanged = async (): Promise<void> => {
-    const changed = [...(await localRefs())].filter(([ref, sha]) => pushed.get(ref) !== sha);
+  const pushChanged = async (wpIds?: readonly string[]): Promise<void> => {
+    const wanted = (ref: string) => !wpIds || wpIds.some((id) => ref.endsWith(`/${options.slug}-${id}`));
+    const changed = [...(await localRefs())].filter(([ref, sha]) => wanted(ref) && pushed.get(ref) !== sha);
     if (changed.length === 0) return;
     // Branches first and on their own: they carry the work; a host that refuses custom refs must not stop them.
     const branchRefs = changed.filter(([ref]) => ref.startsWith('refs/heads/'));
@@ -105,8 +109,8 @@ export function createBranchSync(options: BranchSyncOptions): BranchSync {
         options.logger.warn(`Could not fetch WP branches from ${remote}: ${errorMessage(error)}`);
       }
     },
-    push() {
-      queue = queue.then(pushChanged).catch((error: unknown) => {
+    push(wpIds) {
+      queue = queue.then(() => pushChanged(wpIds)).catch((error: unknown) => {
         options.logger.warn(`Could not push WP branches to ${remote}: ${errorMessage(error)}`);
       });
       return queue;

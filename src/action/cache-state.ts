@@ -1,5 +1,6 @@
 import { access, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { pidDir } from '../engine/attempt.js';
 import type { Logger } from '../engine/types.js';
 import { errorMessage, KittyError } from '../errors.js';
 import { featureLogDir } from '../run-feature.js';
@@ -98,7 +99,7 @@ async function restore(
       options.logger.info(`No saved state for ${prefix}*: starting a new run.`);
       return null;
     }
-    await removeStaleLocks(options);
+    await removeMachineLocalState(options);
     options.logger.info(`Restored orchestration state from the Actions cache (${key}).`);
     return key;
   } catch (error) {
@@ -110,18 +111,17 @@ async function restore(
 }
 
 /**
- * A restored run lock belongs to a process of an earlier job, on another machine: it is dead by definition.
- * Left in place it would make this run wait out the stale period, or refuse to start if the archive was fresh.
+ * Restored state that only meant something on the machine that wrote it. The run lock belongs to a process of an
+ * earlier job: left in place it would make this run wait out the stale period, or refuse to start. The agents'
+ * pid files name process groups on that other machine: here the same numbers may be anyone's, and the engine
+ * stops "leftover agents" by them.
  */
-async function removeStaleLocks(options: StateCacheOptions): Promise<void> {
+async function removeMachineLocalState(options: StateCacheOptions): Promise<void> {
   const dir = statePaths(options.repoDir, options.slug).featureDir;
   const names = await readdir(dir).catch(() => [] as string[]);
-  const leftovers = names.filter((name) => name.endsWith('.lock') || name === 'owner.json');
-  await Promise.all(
-    [runLockPath(dir), ...leftovers.map((n) => path.join(dir, n))].map((p) =>
-      rm(p, { recursive: true, force: true }),
-    ),
-  );
+  const locks = names.filter((name) => name.endsWith('.lock') || name === 'owner.json').map((n) => path.join(dir, n));
+  const pids = pidDir(featureLogDir(options.repoDir, options.slug));
+  await Promise.all([runLockPath(dir), ...locks, pids].map((p) => rm(p, { recursive: true, force: true })));
 }
 
 async function save(options: StateCacheOptions, paths: string[], key: string): Promise<string | null> {

@@ -76,7 +76,8 @@ async function orchestrate(
     onEvent: (event, run) => {
       onRun(run);
       session.reporter.onEvent(event, run);
-      if (event.type === 'lane_changed' && event.lane === 'done') void session.branches?.push();
+      // A finished WP's branch goes to the remote at once; unfinished work follows when the run ends.
+      if (event.type === 'lane_changed' && event.lane === 'done') void session.branches?.push([event.wp]);
     },
     onAgentLine: (wpId, line) => deps.logger.info(`[${wpId}] ${line}`),
   });

@@ -63,7 +63,7 @@ describe('state cache with the real @actions/cache and a local cache service (v2
     );
   }
 
-  it('saves under a new key each time and restores the newest by prefix, without stale locks', async () => {
+  it('saves under a new key each time and restores the newest by prefix, without locks or pid files', async () => {
     const first = createStateCache(options());
     expect(await first.restore()).toBeNull();
 
@@ -74,8 +74,9 @@ describe('state cache with the real @actions/cache and a local cache service (v2
 
     // A re-run (attempt 2) in a fresh workspace.
     await rm(path.join(workspace, '.kittify'), { recursive: true });
-    const rerun = createStateCache(options({ runAttempt: '2' }));
-    expect(await rerun.restore()).toBe('kitty-001-demo-pr-7-100-1-2');
+    const rerunLogger = memoryLogger();
+    const restored = await createStateCache(options({ runAttempt: '2', logger: rerunLogger })).restore();
+    expect(restored, rerunLogger.warnings.join('\n')).toBe('kitty-001-demo-pr-7-100-1-2');
     const dir = path.join(workspace, '.kittify', 'orchestration', SLUG);
     expect(await readFile(path.join(dir, 'events.jsonl'), 'utf8')).toBe('{"seq":1}\n{"seq":2}\n');
     expect(
@@ -83,6 +84,8 @@ describe('state cache with the real @actions/cache and a local cache service (v2
     ).toBe('agent output\n');
     await expect(stat(path.join(dir, 'run.lock'))).rejects.toThrow();
     await expect(stat(path.join(dir, 'owner.json'))).rejects.toThrow();
+    // Pid files name processes of the machine that saved them: never trusted on this one.
+    await expect(stat(path.join(workspace, '.kittify', 'logs', SLUG, '.pids'))).rejects.toThrow();
     // The production download path: properties, then ranged reads of the blob.
     expect(service.log).toContain('HEAD blob 200');
     expect(service.log).toContain('GET blob 206');

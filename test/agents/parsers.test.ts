@@ -280,7 +280,9 @@ describe('augment, cursor, pi, letta', () => {
       tokens: { input: 1250, output: 89 },
       sessionId: 'conversation-xyz789',
     });
-    expect(parse('letta', { exitCode: 1, stderr: 'Error: Missing LETTA_API_KEY\n' }).errorClass).toBe('auth');
+    const noKey = parse('letta', { exitCode: 1, stderr: sample('letta-real-missing-key.stderr') });
+    expect(noKey).toMatchObject({ success: false, errorClass: 'auth' });
+    expect(noKey.summary).toContain('Missing LETTA_API_KEY');
   });
 });
 

@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp as makeTemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,6 +31,14 @@ const PACKAGES: Record<string, { pkg: string; node22?: boolean }> = {
   pi: { pkg: '@mariozechner/pi-coding-agent' },
   letta: { pkg: '@letta-ai/letta-code', node22: true },
 };
+
+/** Temp dirs made for a run (work dirs, scratch dirs, the empty HOME); removed at the end. */
+const made: string[] = [];
+async function mkdtemp(prefix: string): Promise<string> {
+  const dir = await makeTemp(prefix);
+  made.push(dir);
+  return dir;
+}
 
 const UNKNOWN_FLAG =
   /unknown (?:option|argument|flag)|unexpected argument|invalid command format|unknown arguments?:|unrecognized (?:option|argument)|run \[message\.\.\]/i;
@@ -202,7 +210,7 @@ async function main(): Promise<number> {
   for (const id of ids)
     if (!PACKAGES[id])
       throw new Error(`no npm package known for "${id}"; known: ${Object.keys(PACKAGES).join(', ')}`);
-  const prefix = values.prefix ?? (await mkdtemp(path.join(os.tmpdir(), 'kitty-compat-prefix-')));
+  const prefix = values.prefix ?? (await makeTemp(path.join(os.tmpdir(), 'kitty-compat-prefix-')));
   const home = await mkdtemp(path.join(os.tmpdir(), 'kitty-compat-home-'));
   const binDir = path.join(prefix, 'node_modules', '.bin');
   const nodeBin = path.join(prefix, 'node_modules', 'node', 'bin');
@@ -250,6 +258,7 @@ async function main(): Promise<number> {
     );
   }
   printTable(rows);
+  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
   console.log(`\nprefix: ${prefix} (delete it when done)`);
   return rows.every((row) => row.ok) ? 0 : 1;
 }

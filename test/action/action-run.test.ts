@@ -1,0 +1,160 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { setUpJob, runStep, type JobOptions } from '../stand-ins/action-harness.js';
+import {
+  cloneWorkspace,
+  git,
+  makeOrigin,
+  originBranches,
+  pullRequestPayload,
+  SHOP_FEATURE,
+  simAgents,
+  TempDirs,
+} from '../stand-ins/action-repo.js';
+import { startCacheService, type CacheServiceStandIn } from '../stand-ins/cache-service.js';
+import { startGitHubStandIn, type GitHubStandIn } from '../stand-ins/github-api.js';
+
+const MARKER = '<!-- kitty-orchestrator:progress feature=001-shop -->';
+
+describe('the action, run as the runner runs it, against local GitHub and cache stand-ins', () => {
+  let gh: GitHubStandIn;
+  let cacheService: CacheServiceStandIn;
+  const temp = new TempDirs();
+
+  beforeAll(async () => {
+    gh = await startGitHubStandIn();
+    cacheService = await startCacheService();
+  });
+  afterAll(async () => {
+    await gh.close();
+    await cacheService.close();
+  });
+  beforeEach(() => {
+    gh.comments.length = 0;
+    gh.checkRuns.length = 0;
+    gh.requests.length = 0;
+  });
+  afterEach(() => temp.cleanup());
+
+  function jobOptions(workspace: string, overrides: Partial<JobOptions> = {}): JobOptions {
+    const sha = git(workspace, 'rev-parse', 'HEAD');
+    return {
+      workspace,
+      gh,
+      cache: cacheService,
+      inputs: { feature: '001-shop', 'github-token': gh.token, 'report-interval-seconds': '0' },
+      eventName: 'pull_request',
+      payload: pullRequestPayload(sha),
+      runId: '4242',
+      runAttempt: '1',
+      sha,
+      ref: 'refs/pull/7/merge',
+      ...overrides,
+    };
+  }
+
+  it('first run: runs every WP, pushes the branches, saves the state and reports everywhere', async () => {
+    const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents());
+    const workspace = await cloneWorkspace(temp, origin);
+    const job = await setUpJob(jobOptions(workspace));
+
+    const main = await runStep(job, 'main');
+    expect(main.errors, main.stdout + main.stderr).toEqual([]);
+    expect(main.exitCode).toBe(0);
+    expect(main.outputs).toMatchObject({
+      status: 'completed',
+      'wps-total': '3',
+      'wps-done': '3',
+      'wps-failed': '0',
+      'wps-blocked': '0',
+      escalation: '',
+      'state-key': 'kitty-orchestrator-001-shop-pr-7-4242-1-1',
+    });
+
+    // One comment, edited in place, final.
+    const ours = gh.comments.filter((c) => c.body.startsWith(MARKER));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.body).toContain('✅ Completed');
+    expect(ours[0]!.body).toMatch(/\| WP02 \| Checkout page \| ✅ done \| sim \|/);
+    expect(ours[0]!.body).toContain('https://github.com/octo/shop/actions/runs/4242/attempts/1');
+
+    // One check run for the feature, on the PR's head commit, completed successfully.
+    expect(gh.checkRuns).toHaveLength(1);
+    expect(gh.checkRuns[0]).toMatchObject({
+      name: 'kitty-orchestrator (001-shop)',
+      headSha: job.options.sha,
+      status: 'completed',
+      conclusion: 'success',
+    });
+    expect(gh.checkRuns[0]!.output.summary).toContain('| WP03 | Receipts |');
+
+    expect(main.summary).toContain('3/3 done');
+    expect(cacheService.keys()).toContain('kitty-orchestrator-001-shop-pr-7-4242-1-1');
+    expect(originBranches(origin)).toEqual(['001-shop-WP01', '001-shop-WP02', '001-shop-WP03', 'main']);
+    expect(gh.violations).toEqual([]);
+    expect(cacheService.violations).toEqual([]);
+
+    // The post step sees the main step finished: it saves and posts nothing.
+    const before = { requests: gh.requests.length, keys: cacheService.keys().length };
+    const post = await runStep(job, 'post');
+    expect(post.exitCode).toBe(0);
+    expect({ requests: gh.requests.length, keys: cacheService.keys().length }).toEqual(before);
+
+    // Re-running the job (attempt 2) in a fresh checkout restores the state: nothing is run again.
+    const rerunWorkspace = await cloneWorkspace(temp, origin);
+    const rerun = await setUpJob(jobOptions(rerunWorkspace, { runAttempt: '2' }));
+    const second = await runStep(rerun, 'main');
+    expect(second.exitCode, second.stdout).toBe(0);
+    expect(second.stdout).toContain('Restored orchestration state from the Actions cache (kitty-orchestrator-001-shop-pr-7-4242-1-1)');
+    expect(second.outputs).toMatchObject({ status: 'completed', 'wps-done': '3', 'state-key': 'kitty-orchestrator-001-shop-pr-7-4242-2-1' });
+    const events = (await readFile(path.join(rerunWorkspace, '.kittify', 'orchestration', '001-shop', 'events.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; wp?: string });
+    const lastStart = events.map((e) => e.type).lastIndexOf('run_started');
+    expect(events.slice(lastStart).filter((e) => e.type === 'attempt_started')).toEqual([]);
+    expect(gh.comments.filter((c) => c.body.startsWith(MARKER))).toHaveLength(1);
+    expect(gh.violations).toEqual([]);
+  });
+
+  it('refuses a fork PR with a clear message, before restoring or running anything', async () => {
+    const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents());
+    const workspace = await cloneWorkspace(temp, origin);
+    const sha = git(workspace, 'rev-parse', 'HEAD');
+    const keysBefore = cacheService.log.length;
+    const job = await setUpJob(jobOptions(workspace, { payload: pullRequestPayload(sha, 'mallory/shop'), runId: '5000' }));
+
+    const main = await runStep(job, 'main');
+    expect(main.exitCode).toBe(1);
+    expect(main.errors.join('\n')).toMatch(/Refusing to run agents on pull request #7 from mallory\/shop into octo\/shop: .*allow-fork-prs: true/);
+    expect(main.outputs.status).toBe('refused');
+    expect(gh.requests).toEqual([]);
+    expect(cacheService.log.length).toBe(keysBefore);
+    expect(originBranches(origin)).toEqual(['main']);
+
+    const post = await runStep(job, 'post');
+    expect(post.exitCode).toBe(0);
+    expect(gh.requests).toEqual([]);
+  });
+
+  it('names the input at fault and still sets every output', async () => {
+    const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents());
+    const workspace = await cloneWorkspace(temp, origin);
+    const options = jobOptions(workspace);
+    const job = await setUpJob({ ...options, inputs: { ...options.inputs, concurrency: 'lots' } });
+    const main = await runStep(job, 'main');
+    expect(main.exitCode).toBe(1);
+    expect(main.errors).toEqual(['input "concurrency" must be a whole number from 1 to 100 (got "lots")']);
+    expect(main.outputs).toEqual({
+      status: 'error',
+      'wps-total': '0',
+      'wps-done': '0',
+      'wps-failed': '0',
+      'wps-blocked': '0',
+      'cost-usd': '0',
+      escalation: '',
+      'state-key': '',
+    });
+  });
+});

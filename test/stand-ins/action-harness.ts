@@ -1,0 +1,158 @@
+/**
+ * Runs the action's entry the way the runner does: a child `node` process per step, inputs as `INPUT_*`
+ * variables, the `GITHUB_*` context, file commands (outputs, state, job summary) in files, the post step given
+ * the main step's saved state as `STATE_*`. Points it at the local GitHub API and cache service stand-ins.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { CacheServiceStandIn } from './cache-service.js';
+import type { GitHubStandIn } from './github-api.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ENTRY = path.join(ROOT, 'src', 'action', 'index.ts');
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+export interface JobOptions {
+  workspace: string;
+  gh: GitHubStandIn;
+  cache: CacheServiceStandIn;
+  /** Inputs by their action.yml names; unset ones are passed as '' like the runner does for defaults-less inputs. */
+  inputs: Record<string, string>;
+  eventName: string;
+  payload: Record<string, unknown>;
+  runId: string;
+  runAttempt: string;
+  sha: string;
+  ref: string;
+}
+
+export interface Job {
+  options: JobOptions;
+  runnerTemp: string;
+  /** The main step's state file (GITHUB_STATE), read for the post step. */
+  stateFile: string;
+}
+
+export interface StepResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  errors: string[];
+  warnings: string[];
+}
+
+/** A job: its runner temp dir, event payload and state file. */
+export async function setUpJob(options: JobOptions): Promise<Job> {
+  const runnerTemp = await mkdtemp(path.join(os.tmpdir(), 'kitty-runner-'));
+  await writeFile(path.join(runnerTemp, 'event.json'), JSON.stringify(options.payload));
+  const stateFile = path.join(runnerTemp, 'state.env');
+  await writeFile(stateFile, '');
+  return { options, runnerTemp, stateFile };
+}
+
+/** Parse a file-command file (`name<<DELIM\nvalue\nDELIM` or `name=value` lines) into a record. */
+export function parseFileCommands(text: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const end = lines.indexOf(heredoc[2]!, i + 1);
+      result[heredoc[1]!] = lines.slice(i + 1, end).join('\n');
+      i = end;
+    } else if (line.includes('=')) {
+      result[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+    }
+  }
+  return result;
+}
+
+/** The machine's environment without anything that would make the child think it runs in some other job. */
+function baseEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && !/^(GITHUB_|ACTIONS_|INPUT_|STATE_|RUNNER_|HTTPS?_PROXY|NO_PROXY|CI$)/i.test(entry[0]),
+    ),
+  );
+}
+
+async function stepEnv(job: Job, step: 'main' | 'post', files: { output: string; summary: string }) {
+  const o = job.options;
+  const inputs = Object.fromEntries(Object.entries(o.inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v]));
+  const state =
+    step === 'post'
+      ? Object.fromEntries(
+          Object.entries(parseFileCommands(await readFile(job.stateFile, 'utf8'))).map(([k, v]) => [`STATE_${k}`, v]),
+        )
+      : {};
+  return {
+    ...baseEnv(),
+    ...o.cache.env(job.runnerTemp),
+    ...inputs,
+    ...state,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: o.workspace,
+    GITHUB_REPOSITORY: 'octo/shop',
+    GITHUB_EVENT_NAME: o.eventName,
+    GITHUB_EVENT_PATH: path.join(job.runnerTemp, 'event.json'),
+    GITHUB_SHA: o.sha,
+    GITHUB_REF: o.ref,
+    GITHUB_RUN_ID: o.runId,
+    GITHUB_RUN_ATTEMPT: o.runAttempt,
+    GITHUB_API_URL: o.gh.url,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STATE: job.stateFile,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_ENV: path.join(job.runnerTemp, `${step}.env`),
+    GITHUB_PATH: path.join(job.runnerTemp, `${step}.path`),
+  };
+}
+
+/**
+ * Run one step of the job to its end. `control` gets the child (to send it signals); the result holds what the
+ * step wrote: outputs, job summary, and the error and warning annotations it printed.
+ */
+export async function runStep(job: Job, step: 'main' | 'post', control?: (child: ChildProcess) => void): Promise<StepResult> {
+  const dir = path.join(job.runnerTemp, `${step}-${Date.now()}`);
+  await mkdir(dir, { recursive: true });
+  const files = { output: path.join(dir, 'output'), summary: path.join(dir, 'summary.md') };
+  await Promise.all([writeFile(files.output, ''), writeFile(files.summary, '')]);
+  await Promise.all(['main.env', 'main.path', 'post.env', 'post.path'].map((f) => writeFile(path.join(job.runnerTemp, f), '', { flag: 'a' })));
+  const child = spawn(process.execPath, ['--import', TSX, ENTRY], {
+    cwd: job.options.workspace,
+    env: await stepEnv(job, step, files),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  control?.(child);
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (code, sig) => resolve([code, sig])),
+  );
+  const annotations = (kind: string) =>
+    stdout
+      .split('\n')
+      .filter((l) => l.startsWith(`::${kind}`))
+      .map((l) => l.replace(/^::[^:]*::/, '').replace(/%0A/g, '\n'));
+  return {
+    exitCode,
+    signal,
+    stdout,
+    stderr,
+    outputs: parseFileCommands(await readFile(files.output, 'utf8')),
+    summary: await readFile(files.summary, 'utf8'),
+    errors: annotations('error'),
+    warnings: annotations('warning'),
+  };
+}
