@@ -110,9 +110,11 @@ export function createBranchSync(options: BranchSyncOptions): BranchSync {
       }
     },
     push(wpIds) {
-      queue = queue.then(() => pushChanged(wpIds)).catch((error: unknown) => {
-        options.logger.warn(`Could not push WP branches to ${remote}: ${errorMessage(error)}`);
-      });
+      queue = queue
+        .then(() => pushChanged(wpIds))
+        .catch((error: unknown) => {
+          options.logger.warn(`Could not push WP branches to ${remote}: ${errorMessage(error)}`);
+        });
       return queue;
     },
   };

@@ -119,7 +119,9 @@ async function restore(
 async function removeMachineLocalState(options: StateCacheOptions): Promise<void> {
   const dir = statePaths(options.repoDir, options.slug).featureDir;
   const names = await readdir(dir).catch(() => [] as string[]);
-  const locks = names.filter((name) => name.endsWith('.lock') || name === 'owner.json').map((n) => path.join(dir, n));
+  const locks = names
+    .filter((name) => name.endsWith('.lock') || name === 'owner.json')
+    .map((n) => path.join(dir, n));
   const pids = pidDir(featureLogDir(options.repoDir, options.slug));
   await Promise.all([runLockPath(dir), ...locks, pids].map((p) => rm(p, { recursive: true, force: true })));
 }

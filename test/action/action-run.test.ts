@@ -106,9 +106,20 @@ describe('the action, run as the runner runs it, against local GitHub and cache 
     const rerun = await setUpJob(jobOptions(rerunWorkspace, { runAttempt: '2' }));
     const second = await runStep(rerun, 'main');
     expect(second.exitCode, second.stdout).toBe(0);
-    expect(second.stdout).toContain('Restored orchestration state from the Actions cache (kitty-orchestrator-001-shop-pr-7-4242-1-1)');
-    expect(second.outputs).toMatchObject({ status: 'completed', 'wps-done': '3', 'state-key': 'kitty-orchestrator-001-shop-pr-7-4242-2-1' });
-    const events = (await readFile(path.join(rerunWorkspace, '.kittify', 'orchestration', '001-shop', 'events.jsonl'), 'utf8'))
+    expect(second.stdout).toContain(
+      'Restored orchestration state from the Actions cache (kitty-orchestrator-001-shop-pr-7-4242-1-1)',
+    );
+    expect(second.outputs).toMatchObject({
+      status: 'completed',
+      'wps-done': '3',
+      'state-key': 'kitty-orchestrator-001-shop-pr-7-4242-2-1',
+    });
+    const events = (
+      await readFile(
+        path.join(rerunWorkspace, '.kittify', 'orchestration', '001-shop', 'events.jsonl'),
+        'utf8',
+      )
+    )
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { type: string; wp?: string });
@@ -123,11 +134,15 @@ describe('the action, run as the runner runs it, against local GitHub and cache 
     const workspace = await cloneWorkspace(temp, origin);
     const sha = git(workspace, 'rev-parse', 'HEAD');
     const keysBefore = cacheService.log.length;
-    const job = await setUpJob(jobOptions(workspace, { payload: pullRequestPayload(sha, 'mallory/shop'), runId: '5000' }));
+    const job = await setUpJob(
+      jobOptions(workspace, { payload: pullRequestPayload(sha, 'mallory/shop'), runId: '5000' }),
+    );
 
     const main = await runStep(job, 'main');
     expect(main.exitCode).toBe(1);
-    expect(main.errors.join('\n')).toMatch(/Refusing to run agents on pull request #7 from mallory\/shop into octo\/shop: .*allow-fork-prs: true/);
+    expect(main.errors.join('\n')).toMatch(
+      /Refusing to run agents on pull request #7 from mallory\/shop into octo\/shop: .*allow-fork-prs: true/,
+    );
     expect(main.outputs.status).toBe('refused');
     expect(gh.requests).toEqual([]);
     expect(cacheService.log.length).toBe(keysBefore);

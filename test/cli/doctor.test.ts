@@ -4,26 +4,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KNOWN_AGENT_IDS } from '../../src/agents/registry.js';
 import type { DoctorView } from '../../src/cli/commands/doctor.js';
-import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
+import { captureIO as capture } from '../helpers/cli-io.js';
 import { installFakeAgents } from '../fake-agents/index.js';
 import type { FakeAgentName, FakeScenario } from '../fake-agents/index.js';
 
 let root: string;
 
-function capture(cwd: string, env: NodeJS.ProcessEnv): CliIO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (text) => void (out += text),
-    stderr: (text) => void (err += text),
-    env,
-    cwd,
-    isTTY: false,
-    out: () => out,
-    err: () => err,
-  };
-}
 
 async function doctor(args: string[], env: NodeJS.ProcessEnv, cwd = root) {
   const io = capture(cwd, env);

@@ -3,26 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { PlanView } from '../../src/cli/commands/plan.js';
-import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
+import { captureIO as capture } from '../helpers/cli-io.js';
 import { laneEvent, useTempDirs, writeFeature, type WpSpec } from '../helpers/feature-fixtures.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tempDir = useTempDirs();
 
-function capture(cwd: string): CliIO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (text) => void (out += text),
-    stderr: (text) => void (err += text),
-    env: {},
-    cwd,
-    isTTY: false,
-    out: () => out,
-    err: () => err,
-  };
-}
 
 //   WP01 -> WP02 -> WP04 -> WP05, WP01 -> WP03 -> WP05, and WP06 alone.
 const diamond: WpSpec[] = [

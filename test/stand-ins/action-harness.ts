@@ -80,18 +80,24 @@ function baseEnv(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(process.env).filter(
       (entry): entry is [string, string] =>
-        entry[1] !== undefined && !/^(GITHUB_|ACTIONS_|INPUT_|STATE_|RUNNER_|HTTPS?_PROXY|NO_PROXY|CI$)/i.test(entry[0]),
+        entry[1] !== undefined &&
+        !/^(GITHUB_|ACTIONS_|INPUT_|STATE_|RUNNER_|HTTPS?_PROXY|NO_PROXY|CI$)/i.test(entry[0]),
     ),
   );
 }
 
 async function stepEnv(job: Job, step: 'main' | 'post', files: { output: string; summary: string }) {
   const o = job.options;
-  const inputs = Object.fromEntries(Object.entries(o.inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v]));
+  const inputs = Object.fromEntries(
+    Object.entries(o.inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v]),
+  );
   const state =
     step === 'post'
       ? Object.fromEntries(
-          Object.entries(parseFileCommands(await readFile(job.stateFile, 'utf8'))).map(([k, v]) => [`STATE_${k}`, v]),
+          Object.entries(parseFileCommands(await readFile(job.stateFile, 'utf8'))).map(([k, v]) => [
+            `STATE_${k}`,
+            v,
+          ]),
         )
       : {};
   return {
@@ -121,12 +127,20 @@ async function stepEnv(job: Job, step: 'main' | 'post', files: { output: string;
  * Run one step of the job to its end. `control` gets the child (to send it signals); the result holds what the
  * step wrote: outputs, job summary, and the error and warning annotations it printed.
  */
-export async function runStep(job: Job, step: 'main' | 'post', control?: (child: ChildProcess) => void): Promise<StepResult> {
+export async function runStep(
+  job: Job,
+  step: 'main' | 'post',
+  control?: (child: ChildProcess) => void,
+): Promise<StepResult> {
   const dir = path.join(job.runnerTemp, `${step}-${Date.now()}`);
   await mkdir(dir, { recursive: true });
   const files = { output: path.join(dir, 'output'), summary: path.join(dir, 'summary.md') };
   await Promise.all([writeFile(files.output, ''), writeFile(files.summary, '')]);
-  await Promise.all(['main.env', 'main.path', 'post.env', 'post.path'].map((f) => writeFile(path.join(job.runnerTemp, f), '', { flag: 'a' })));
+  await Promise.all(
+    ['main.env', 'main.path', 'post.env', 'post.path'].map((f) =>
+      writeFile(path.join(job.runnerTemp, f), '', { flag: 'a' }),
+    ),
+  );
   const child = spawn(process.execPath, ['--import', TSX, ENTRY], {
     cwd: job.options.workspace,
     env: await stepEnv(job, step, files),

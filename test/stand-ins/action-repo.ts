@@ -24,7 +24,10 @@ export class TempDirs {
 }
 
 /** The sim agent alone, fast, reviewing its own work; `options` go to agents.sim.options. */
-export function simAgents(options: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): unknown {
+export function simAgents(
+  options: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): unknown {
   return {
     version: '1.0',
     agents: { sim: { max_concurrent: 3, options: { duration_ms: 30, ...options } } },
@@ -53,9 +56,22 @@ export async function makeOrigin(temp: TempDirs, feature: FeatureSpec, agents: u
   await writeFeature(seed, feature);
   await mkdir(path.join(seed, '.kittify'), { recursive: true });
   await writeFile(path.join(seed, '.kittify', 'agents.yaml'), stringify(agents));
-  await writeFile(path.join(seed, '.gitignore'), '.kittify/logs/\n.kittify/orchestration/\n.kittify/orchestration-state.json*\n');
+  await writeFile(
+    path.join(seed, '.gitignore'),
+    '.kittify/logs/\n.kittify/orchestration/\n.kittify/orchestration-state.json*\n',
+  );
   git(seed, 'add', '-A');
-  git(seed, '-c', 'user.name=Seed', '-c', 'user.email=seed@example.invalid', 'commit', '-q', '-m', 'Plan the shop feature');
+  git(
+    seed,
+    '-c',
+    'user.name=Seed',
+    '-c',
+    'user.email=seed@example.invalid',
+    'commit',
+    '-q',
+    '-m',
+    'Plan the shop feature',
+  );
   git(seed, 'remote', 'add', 'origin', origin);
   git(seed, 'push', '-q', 'origin', 'main');
   return origin;
