@@ -47,6 +47,8 @@ export function createBranchSync(options: BranchSyncOptions): BranchSync {
   const bases = `${BASE_REF_PREFIX}${options.slug}-WP*`;
   const pushed = new Map<string, string>();
   let queue: Promise<void> = Promise.resolve();
+  let next: Promise<void> | null = null;
+  let wanted: Set<string> | 'all' | null = null;
 
   const localRefs = async (): Promise<Map<string, string>> => {
     const out = await git(
@@ -110,12 +112,19 @@ export function createBranchSync(options: BranchSyncOptions): BranchSync {
       }
     },
     push(wpIds) {
-      queue = queue
-        .then(() => pushChanged(wpIds))
-        .catch((error: unknown) => {
+      // Requests that arrive while a push runs are merged into the next one: a resumed run reports hundreds of
+      // WPs done at once, and one `git push` serves them all.
+      wanted = wpIds === undefined || wanted === 'all' ? 'all' : new Set([...(wanted ?? []), ...wpIds]);
+      next ??= queue.then(async () => {
+        const ids = wanted === 'all' || wanted === null ? undefined : [...wanted];
+        wanted = null;
+        next = null;
+        await pushChanged(ids).catch((error: unknown) => {
           options.logger.warn(`Could not push WP branches to ${remote}: ${errorMessage(error)}`);
         });
-      return queue;
+      });
+      queue = next;
+      return next;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
 import { main } from './main.js';
 import { post } from './post.js';
@@ -7,6 +8,10 @@ import { post } from './post.js';
  * the state the main step saved, so a saved flag tells them apart (as actions/checkout does).
  */
 const POST_FLAG = 'isPost';
+
+// The bundle is ESM, and ncc leaves CommonJS's free `__filename` unbound there; write-file-atomic (the state
+// store's atomic writes) reads it when naming a temp file, only to seed a hash. Bind it before anything runs.
+(globalThis as { __filename?: string }).__filename ??= fileURLToPath(import.meta.url);
 
 if (core.getState(POST_FLAG) === 'true') {
   await post();

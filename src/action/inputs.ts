@@ -124,7 +124,7 @@ const reportsInput = wordList.transform((words, ctx) => {
   if (unknown.length) {
     ctx.addIssue({
       code: 'custom',
-      message: `unknown report "${unknown[0]}" (known: ${REPORTS.join(', ')}, all, none)`,
+      message: `names an unknown report "${unknown[0]}" (known: ${REPORTS.join(', ')}, all, none)`,
     });
     return z.NEVER;
   }
@@ -160,22 +160,22 @@ const inputSchema = z.object({
 });
 type ParsedInputs = z.infer<typeof inputSchema>;
 
+/** The engine's overrides; an input left unset stays undefined, which the config merge reads as "not given". */
 function overridesFrom(p: ParsedInputs): ConfigOverrides {
-  const entries: [keyof ConfigOverrides, unknown][] = [
-    ['agents', p.agents],
-    ['implAgent', p['implementation-agent']],
-    ['reviewAgent', p['review-agent']],
-    ['concurrency', p.concurrency],
-    ['timeoutSeconds', p['timeout-seconds']],
-    ['inactivityTimeoutSeconds', p['inactivity-timeout-seconds']],
-    ['fallbackStrategy', p['fallback-strategy']],
-    ['maxRetries', p['max-retries']],
-    ['maxReviewRounds', p['max-review-rounds']],
-    ['verifyCommand', p['verify-command']],
-    ['singleAgentDelaySeconds', p['single-agent-delay-seconds']],
-    ['baseBranch', p['base-branch']],
-  ];
-  return Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as ConfigOverrides;
+  return {
+    agents: p.agents,
+    implAgent: p['implementation-agent'],
+    reviewAgent: p['review-agent'],
+    concurrency: p.concurrency,
+    timeoutSeconds: p['timeout-seconds'],
+    inactivityTimeoutSeconds: p['inactivity-timeout-seconds'],
+    fallbackStrategy: p['fallback-strategy'],
+    maxRetries: p['max-retries'],
+    maxReviewRounds: p['max-review-rounds'],
+    verifyCommand: p['verify-command'],
+    singleAgentDelaySeconds: p['single-agent-delay-seconds'],
+    baseBranch: p['base-branch'],
+  };
 }
 
 /**

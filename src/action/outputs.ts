@@ -25,7 +25,7 @@ export function setDefaultOutputs(set: SetOutput = coreSetOutput): void {
   for (const [name, value] of Object.entries(OUTPUT_DEFAULTS)) set(name as OutputName, value);
 }
 
-/** The run's figures as outputs; `escalation` only when WPs failed every agent. */
+/** The run's figures as outputs; `escalation` is set by the caller, who words it for the job's log. */
 export function setRunOutputs(run: OrchestrationRun, set: SetOutput = coreSetOutput): void {
   const wps = Object.values(run.workPackages);
   const count = (lane: string) => String(wps.filter((wp) => wp.lane === lane).length);
@@ -35,7 +35,6 @@ export function setRunOutputs(run: OrchestrationRun, set: SetOutput = coreSetOut
   set('wps-failed', count('failed'));
   set('wps-blocked', count('blocked'));
   set('cost-usd', run.costUsd.toFixed(4));
-  set('escalation', wps.some((wp) => wp.lane === 'failed') ? (run.message ?? '') : '');
 }
 
 export function setOutput(name: OutputName, value: string): void {

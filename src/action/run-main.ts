@@ -28,7 +28,8 @@ export async function runMain(deps: ActionDeps & { signal: AbortSignal }): Promi
     throw new KittyError('usage', refusal);
   }
   await assertOnBranch(settings);
-  const slug = path.basename(await resolveFeatureDir(settings.feature, settings.repoDir));
+  const featureDir = await resolveFeatureDir(settings.feature, settings.repoDir);
+  const slug = path.basename(featureDir);
   saveStepState('feature', slug);
   saveStepState('phase', 'started');
   const session = createSession(settings, context, slug, deps);
@@ -36,16 +37,15 @@ export async function runMain(deps: ActionDeps & { signal: AbortSignal }): Promi
   await session.branches?.fetch();
   let run: OrchestrationRun | null = null;
   try {
-    run = await orchestrate(settings, session, deps, (latest) => (run = latest));
+    run = await orchestrate(settings, featureDir, session, deps, (latest) => (run = latest));
     setRunOutputs(run);
   } finally {
     await wrapUp(session, run);
   }
-  if (run.status !== 'completed')
-    throw new KittyError(
-      run.status === 'paused' ? 'escalation' : 'state',
-      failureMessage(run, deps.signal, context),
-    );
+  if (run.status === 'completed') return;
+  const message = failureMessage(run, deps.signal, context);
+  if (Object.values(run.workPackages).some((wp) => wp.lane === 'failed')) setOutput('escalation', message);
+  throw new KittyError(run.status === 'paused' ? 'escalation' : 'state', message);
 }
 
 /** WPs branch off the checked-out branch unless told otherwise; a detached HEAD (a PR's merge commit) has none. */
@@ -61,13 +61,14 @@ async function assertOnBranch(settings: ActionSettings): Promise<void> {
 
 async function orchestrate(
   settings: ActionSettings,
+  featureDir: string,
   session: ActionSession,
   deps: ActionDeps & { signal: AbortSignal },
   onRun: (run: OrchestrationRun) => void,
 ): Promise<OrchestrationRun> {
   const outcome = await runFeature({
     repoDir: settings.repoDir,
-    feature: session.slug,
+    feature: featureDir,
     overrides: settings.overrides,
     resume: 'auto',
     signal: deps.signal,

@@ -3,7 +3,7 @@ import type { ConfigOverrides } from '../config/merge.js';
 import { ABORT_REASON } from '../engine/run.js';
 import type { Logger } from '../engine/types.js';
 import { killAllChildren } from '../executor/process-tree.js';
-import { createTerminalView } from '../report/terminal-view.js';
+import { createTerminalView, type TerminalView } from '../report/terminal-view.js';
 import { featureLogDir, runFeature } from '../run-feature.js';
 import type { RunStatus } from '../state/types.js';
 import { abortRequested } from './abort-marker.js';
@@ -26,12 +26,20 @@ export const RUN_EXIT_CODES: Record<RunStatus, number> = {
   paused: 3,
 };
 const INTERRUPTED_EXIT_CODE = 130;
+/** Wrappers (npm, tsx) pass a terminal's Ctrl+C on once more: a second SIGINT this soon is the same press. */
+const SAME_PRESS_MS = 1000;
 
-function cliLogger(io: CliIO): Logger {
+/** Messages go above the live table when there is one (writing around it would break its redraw). */
+function cliLogger(io: CliIO, view: () => TerminalView | null): Logger {
+  const say = (text: string) => {
+    const live = view();
+    if (live) live.log(text);
+    else io.stderr(`${text}\n`);
+  };
   return {
-    info: (m) => io.stderr(`${m}\n`),
-    warn: (m) => io.stderr(`warning: ${m}\n`),
-    debug: (m) => (io.env.KITTY_DEBUG ? io.stderr(`debug: ${m}\n`) : undefined),
+    info: say,
+    warn: (m) => say(`warning: ${m}`),
+    debug: (m) => (io.env.KITTY_DEBUG ? say(`debug: ${m}`) : undefined),
   };
 }
 
@@ -40,18 +48,21 @@ function cliLogger(io: CliIO): Logger {
  * the same way; it ends the run for good when `abort` asked for it, else it pauses for a resume.
  */
 function trapSignals(
-  io: CliIO,
+  say: (text: string) => void,
   repoDir: string,
   feature: () => string | null,
   controller: AbortController,
 ): () => void {
+  let firstPress = 0;
   const onInterrupt = () => {
+    if (controller.signal.aborted && Date.now() - firstPress < SAME_PRESS_MS) return;
     if (controller.signal.aborted) {
-      io.stderr('\nForced stop: agents killed; the last state saved stays. Resume later.\n');
+      say('Forced stop: agents killed; the last state saved stays. Resume later.');
       killAllChildren();
       process.exit(INTERRUPTED_EXIT_CODE);
     }
-    io.stderr('\nStopping: asking agents to stop and saving state (Ctrl+C again to force)…\n');
+    firstPress = Date.now();
+    say('Stopping: asking agents to stop and saving state (Ctrl+C again to force)…');
     controller.abort('interrupted');
   };
   const onTerminate = () => {
@@ -73,8 +84,9 @@ export async function runInTerminal(io: CliIO, options: SessionOptions): Promise
   const repoDir = path.resolve(io.cwd, options.repo);
   const controller = new AbortController();
   let slug: string | null = null;
-  let view: ReturnType<typeof createTerminalView> | null = null;
-  const untrap = trapSignals(io, repoDir, () => slug, controller);
+  let view: TerminalView | null = null;
+  const logger = cliLogger(io, () => view);
+  const untrap = trapSignals(logger.info, repoDir, () => slug, controller);
   try {
     const outcome = await runFeature({
       repoDir,
@@ -82,7 +94,7 @@ export async function runInTerminal(io: CliIO, options: SessionOptions): Promise
       overrides: options.overrides,
       resume: options.resume,
       signal: controller.signal,
-      logger: cliLogger(io),
+      logger,
       env: io.env,
       onEvent: (event, run) => {
         slug ??= run.feature;
@@ -90,6 +102,8 @@ export async function runInTerminal(io: CliIO, options: SessionOptions): Promise
           mode: options.json ? 'json' : io.isTTY ? 'live' : 'plain',
           write: io.stdout,
           width: () => process.stdout.columns || 100,
+          height: () => process.stdout.rows || 24,
+          featureRef: options.feature,
           color: io.isTTY && !io.env.NO_COLOR,
           logDir: featureLogDir(repoDir, run.feature),
         });

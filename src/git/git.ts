@@ -53,16 +53,20 @@ function gitEnv(): NodeJS.ProcessEnv {
 /** Runs git and returns its exit code and output; rejects only when git could not run or ran out of bounds. */
 export function tryGit(args: readonly string[], cwd: string, options: GitOptions = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
+    // Out of the terminal's process group (execFile hands `detached` to spawn; its typings omit it): a Ctrl+C
+    // meant for the orchestrator must not kill a git command half-way while the run stops gracefully.
+    const spawnOptions = {
+      cwd,
+      env: gitEnv(),
+      encoding: 'utf8' as const,
+      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      maxBuffer: options.maxBuffer ?? DEFAULT_MAX_BUFFER,
+      detached: true,
+    };
     execFile(
       'git',
       [...args],
-      {
-        cwd,
-        env: gitEnv(),
-        encoding: 'utf8',
-        timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        maxBuffer: options.maxBuffer ?? DEFAULT_MAX_BUFFER,
-      },
+      spawnOptions,
       (error, stdout, stderr) => {
         if (error === null) return resolve({ exitCode: 0, stdout, stderr });
         const code = (error as { code?: unknown }).code;

@@ -3,7 +3,7 @@ import { errorMessage } from '../errors.js';
 /** The HTTP status of an Octokit RequestError, or null for anything else. */
 export function httpStatus(error: unknown): number | null {
   if (typeof error !== 'object' || error === null || !('status' in error)) return null;
-  const { status } = error as { status: unknown };
+  const { status } = error;
   return typeof status === 'number' ? status : null;
 }
 

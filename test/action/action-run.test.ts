@@ -129,6 +129,39 @@ describe('the action, run as the runner runs it, against local GitHub and cache 
     expect(gh.violations).toEqual([]);
   });
 
+  it('the committed bundle (dist/) runs a feature outside a PR, with the sim agent beside it', async () => {
+    const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents());
+    const workspace = await cloneWorkspace(temp, origin);
+    const base = jobOptions(workspace);
+    const job = await setUpJob({
+      ...base,
+      entry: 'dist',
+      eventName: 'workflow_dispatch',
+      payload: { inputs: {} },
+      ref: 'refs/heads/main',
+      runId: '6000',
+      // The feature named by its directory, as a workflow may.
+      inputs: { ...base.inputs, feature: 'kitty-specs/001-shop', 'push-branches': 'false' },
+    });
+    const main = await runStep(job, 'main');
+    expect(main.exitCode, main.stdout + main.stderr).toBe(0);
+    expect(main.outputs).toMatchObject({
+      status: 'completed',
+      'wps-done': '3',
+      'state-key': 'kitty-orchestrator-001-shop-main-6000-1-1',
+    });
+    expect(gh.comments).toEqual([]);
+    expect(gh.checkRuns.map((r) => [r.headSha, r.conclusion])).toEqual([[job.options.sha, 'success']]);
+    expect(main.summary).toContain('3/3 done');
+    expect(originBranches(origin)).toEqual(['main']);
+    const log = await readFile(
+      path.join(workspace, '.kittify', 'logs', '001-shop', 'WP01-implementation-1.log'),
+      'utf8',
+    );
+    expect(log).toContain(path.join('dist', 'kitty-sim-agent.mjs'));
+    expect(gh.violations).toEqual([]);
+  });
+
   it('refuses a fork PR with a clear message, before restoring or running anything', async () => {
     const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents());
     const workspace = await cloneWorkspace(temp, origin);

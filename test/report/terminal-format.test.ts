@@ -11,7 +11,7 @@ import {
 } from '../../src/report/format.js';
 import { renderEventLine } from '../../src/report/render/terminal.js';
 import { displayWidth, truncateToWidth } from '../../src/report/render/terminal-text.js';
-import type { NewEvent, OrchestrationEvent } from '../../src/state/types.js';
+import type { NewEvent } from '../../src/state/types.js';
 
 describe('formatters', () => {
   it('formats durations with at most two units, flooring', () => {

@@ -13,7 +13,9 @@ import type { CacheServiceStandIn } from './cache-service.js';
 import type { GitHubStandIn } from './github-api.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const ENTRY = path.join(ROOT, 'src', 'action', 'index.ts');
+const SOURCE_ENTRY = path.join(ROOT, 'src', 'action', 'index.ts');
+/** The committed bundle, as `uses:` runs it. */
+export const DIST_ENTRY = path.join(ROOT, 'dist', 'index.js');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface JobOptions {
@@ -28,6 +30,8 @@ export interface JobOptions {
   runAttempt: string;
   sha: string;
   ref: string;
+  /** Run the source through tsx (default) or the bundle in dist/. */
+  entry?: 'source' | 'dist';
 }
 
 export interface Job {
@@ -141,7 +145,8 @@ export async function runStep(
       writeFile(path.join(job.runnerTemp, f), '', { flag: 'a' }),
     ),
   );
-  const child = spawn(process.execPath, ['--import', TSX, ENTRY], {
+  const args = job.options.entry === 'dist' ? [DIST_ENTRY] : ['--import', TSX, SOURCE_ENTRY];
+  const child = spawn(process.execPath, args, {
     cwd: job.options.workspace,
     env: await stepEnv(job, step, files),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -112,8 +112,8 @@ export class CacheServiceStandIn {
   }
 
   private create(body: Record<string, unknown>): { status: number; body: unknown } {
-    const key = String(body.key ?? '');
-    const version = String(body.version ?? '');
+    const key = typeof body.key === 'string' ? body.key : '';
+    const version = typeof body.version === 'string' ? body.version : '';
     if (!key || !version)
       return { status: 400, body: { code: 'invalid_argument', msg: 'key and version are required' } };
     if (this.entries.some((e) => e.key === key && e.version === version)) {
@@ -151,7 +151,7 @@ export class CacheServiceStandIn {
   }
 
   private lookup(body: Record<string, unknown>): { status: number; body: unknown } {
-    const version = String(body.version ?? '');
+    const version = typeof body.version === 'string' ? body.version : '';
     const candidates = this.entries
       .filter((e) => e.finalized && e.version === version)
       .sort((a, b) => b.createdAt - a.createdAt);

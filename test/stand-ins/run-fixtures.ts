@@ -1,4 +1,3 @@
-import type { Lane } from '../../src/feature/types.js';
 import type { AttemptRecord, OrchestrationRun, WPExecution } from '../../src/state/types.js';
 
 /** A WP execution with sensible defaults; `overrides` win. */
@@ -7,7 +6,7 @@ export function wpExecution(wpId: string, overrides: Partial<WPExecution> = {}):
     wpId,
     title: `Work package ${wpId}`,
     dependencies: [],
-    lane: 'planned' as Lane,
+    lane: 'planned',
     implementationAgent: null,
     reviewAgent: null,
     implementationRetries: 0,

@@ -73,11 +73,25 @@ function totalsLine(view: RunView, ctx: ReportContext): string {
   return parts.join(' · ');
 }
 
-/** The run's message (escalation or reason for stopping) and, when unfinished, how to resume. */
+/**
+ * What needs saying above the table: which WPs failed every agent and what is blocked behind them, and how to
+ * resume. The engine's own message is written for a terminal (it names CLI commands and local paths), so it is
+ * shown only when the run failed outright and there is nothing better to say.
+ */
 function messageBlock(view: RunView, ctx: ReportContext): string {
   const state = runState(view, ctx.phase);
   const lines: string[] = [];
-  if (view.message && state !== 'running') lines.push(`> ${escapeInline(view.message, 2000)}`);
+  const ids = (lane: string) => view.rows.filter((row) => row.lane === lane).map((row) => row.id);
+  if (state === 'needs_attention') {
+    const blocked = ids('blocked');
+    const failed = clip(ids('failed').join(', '), 500);
+    lines.push(
+      `> **${view.failed} work package(s) failed with every agent**: ${failed}` +
+        (blocked.length ? `; blocked behind them: ${clip(blocked.join(', '), 500)}.` : '.'),
+    );
+  } else if (state === 'failed' && view.message) {
+    lines.push(`> ${escapeInline(view.message, 2000)}`);
+  }
   const hint = resumeHint(state);
   if (hint) lines.push(`${lines.length ? '>\n' : ''}> ${hint}`);
   return lines.join('\n');

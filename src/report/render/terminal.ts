@@ -39,7 +39,7 @@ interface Columns {
 
 /** The live progress table: a two-line header (feature, status, counts, elapsed, cost), then one row per WP. */
 export function renderLiveTable(view: RunView, opts: LiveTableOptions): string {
-  const width = Math.max(1, Math.floor(opts.width));
+  const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : 80;
   const { shown, hidden } = fitRows(view.rows, opts.height);
   const columns = columnWidths(shown);
   const lines = [

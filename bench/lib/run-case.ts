@@ -1,0 +1,104 @@
+/**
+ * One benchmark case: make a throwaway repo, run the feature to the end with the real engine (runFeature: real
+ * git worktrees, real sim agent processes, the file store with fsync), and turn its event log into figures.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from '../../src/engine/types.js';
+import { readFeature } from '../../src/feature/index.js';
+import type { WorkPackage } from '../../src/feature/types.js';
+import { runFeature } from '../../src/run-feature.js';
+import { readEventLog, statePaths } from '../../src/state/file-store.js';
+import type { OrchestrationEvent } from '../../src/state/types.js';
+import { createBenchRepo, type BenchFeature, type SimSettings } from './bench-repo.js';
+import { runMetrics, type RunMetrics } from './engine-metrics.js';
+
+export interface CaseResult {
+  label: string;
+  status: string;
+  wallMs: number;
+  /** CPU time of this (the orchestrator's) process during the run; agents and git are children, not counted. */
+  cpuMs: number;
+  warnings: string[];
+  metrics: RunMetrics;
+  repoDir: string;
+}
+
+/** The sim's per-WP jitter fraction: FNV-1a of the WP id, exactly as bin/kitty-sim-agent.mjs computes it. */
+function simFraction(seed: string): number {
+  let hash = 0x811c9dc5;
+  for (const ch of seed) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return hash / 2 ** 32;
+}
+
+/**
+ * The time the sim sleeps in one attempt: its total split into equal whole-ms steps, one more than the subtasks
+ * it finds in the prompt (implementation) or two (review). Mirrors the sim's `run()`.
+ */
+function intendedSleep(settings: SimSettings, wps: ReadonlyMap<string, WorkPackage>) {
+  return (wpId: string, role: string): number => {
+    const total = settings.durationMs + Math.floor(simFraction(wpId) * settings.jitterMs);
+    const wp = wps.get(wpId);
+    const ids = new Set([
+      ...(wp?.subtasks.map((s) => s.id) ?? []),
+      ...(wp?.body.match(/\bT\d{3,}\b/g) ?? []),
+    ]);
+    const steps = role === 'implementation' ? Math.max(ids.size, 1) + 1 : 2;
+    return Math.floor(total / steps) * steps;
+  };
+}
+
+/** PATH with only system tools and this Node: no real agent CLI on this machine is ever picked up. */
+function benchEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, PATH: `/usr/bin:/bin:${path.dirname(process.execPath)}` };
+}
+
+/** Run one case; the repo is removed afterwards unless `keep`. */
+export async function runCase(
+  label: string,
+  feature: BenchFeature,
+  settings: SimSettings,
+  keep: boolean,
+): Promise<CaseResult> {
+  const repoDir = await mkdtemp(path.join(os.tmpdir(), 'kitty-bench-engine-'));
+  try {
+    const slug = await createBenchRepo(repoDir, feature, settings);
+    const warnings: string[] = [];
+    const logger: Logger = { info: () => undefined, debug: () => undefined, warn: (m) => warnings.push(m) };
+    const firstLines = new Map<string, number>();
+    const current = new Map<string, string>();
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const outcome = await runFeature({
+      repoDir,
+      feature: slug,
+      logger,
+      env: benchEnv(),
+      resume: false,
+      onEvent: (e) => {
+        if (e.type === 'attempt_started') current.set(e.wp, `${e.wp}/${e.role}/${e.attempt}`);
+      },
+      onAgentLine: (wp) => {
+        const k = current.get(wp);
+        if (k !== undefined && !firstLines.has(k)) firstLines.set(k, Date.now());
+      },
+    });
+    const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    const events: OrchestrationEvent[] = (await readEventLog(statePaths(repoDir, slug).events)) ?? [];
+    const { feature: read } = await readFeature(slug, repoDir);
+    const wps = new Map(read.workPackages.map((wp) => [wp.id, wp]));
+    const metrics = runMetrics({
+      events,
+      firstLines,
+      slots: Math.min(settings.maxConcurrent, settings.concurrency),
+      intendedSleepMs: intendedSleep(settings, wps),
+    });
+    return { label, status: outcome.run.status, wallMs, cpuMs, warnings, metrics, repoDir };
+  } finally {
+    if (!keep) await rm(repoDir, { recursive: true, force: true });
+  }
+}
