@@ -53,14 +53,19 @@ function fitToMachine(config: Config, detected: readonly DetectedAgent[], logger
     if (!agent.enabled) continue;
     const where = found.get(id);
     if (where === undefined) {
-      logger.warn(`agent ${id} is configured but its CLI was not found on PATH; it is skipped (see \`kitty-orchestrator doctor\`)`);
+      logger.warn(
+        `agent ${id} is configured but its CLI was not found on PATH; it is skipped (see \`kitty-orchestrator doctor\`)`,
+      );
       agents[id] = { ...agent, enabled: false };
     } else if (agent.command === undefined && isAlternateBinary(id, where)) {
       agents[id] = { ...agent, command: where };
     }
   }
   if (!Object.values(agents).some((a) => a.enabled)) {
-    throw new KittyError('agent', `no agents available: none of the configured agents is installed (${Object.keys(agents).join(', ')}); run \`kitty-orchestrator doctor\``);
+    throw new KittyError(
+      'agent',
+      `no agents available: none of the configured agents is installed (${Object.keys(agents).join(', ')}); run \`kitty-orchestrator doctor\``,
+    );
   }
   return { ...config, agents };
 }

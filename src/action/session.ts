@@ -1,5 +1,5 @@
 import type { Logger } from '../engine/types.js';
-import { createGitHubClient } from '../github/client.js';
+import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from '../github/client.js';
 import { createRedactor } from '../redact.js';
 import type { SummaryWriter } from '../report/sinks/job-summary.js';
 import { featureLogDir } from '../run-feature.js';
@@ -16,6 +16,8 @@ export interface ActionDeps {
   cache: CachePort;
   summary: SummaryWriter;
   logger: Logger;
+  /** Builds the GitHub client (default `createGitHubClient`). */
+  createClient?: (token: string, options: GitHubClientOptions) => GitHubClient;
 }
 
 /** The state cache, branch sync and reporter of one feature, as both steps use them. */
@@ -51,7 +53,7 @@ export function createSession(
   });
   const client =
     settings.githubToken && context.repository
-      ? createGitHubClient(settings.githubToken, { baseUrl: context.apiUrl, logger })
+      ? (deps.createClient ?? createGitHubClient)(settings.githubToken, { baseUrl: context.apiUrl, logger })
       : null;
   const reporter = new ActionReporter({
     feature: slug,

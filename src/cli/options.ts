@@ -86,5 +86,5 @@ export function overridesFrom(flags: OverrideFlags): ConfigOverrides {
     ['verifyCommand', verify?.length ? verify : undefined],
     ['baseBranch', flags.baseBranch],
   ];
-  return Object.fromEntries(entries.filter(([, v]) => v !== undefined)) as ConfigOverrides;
+  return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
 }

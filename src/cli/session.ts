@@ -86,7 +86,12 @@ export async function runInTerminal(io: CliIO, options: SessionOptions): Promise
   let slug: string | null = null;
   let view: TerminalView | null = null;
   const logger = cliLogger(io, () => view);
-  const untrap = trapSignals(logger.info, repoDir, () => slug, controller);
+  const untrap = trapSignals(
+    (text) => logger.info(text),
+    repoDir,
+    () => slug,
+    controller,
+  );
   try {
     const outcome = await runFeature({
       repoDir,

@@ -80,7 +80,9 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
     logFile,
     redact: ctx.redact,
     onLine: (line) => ctx.onAgentLine?.(spec.wpId, line),
-    onSpawn: (pid) => (pidWritten = writePidFile(pidFile, pid)),
+    onSpawn: (pid) => {
+      pidWritten = writePidFile(pidFile, pid);
+    },
     signal: ctx.signal,
   });
   await pidWritten.catch(() => undefined);

@@ -63,19 +63,14 @@ export function tryGit(args: readonly string[], cwd: string, options: GitOptions
       maxBuffer: options.maxBuffer ?? DEFAULT_MAX_BUFFER,
       detached: true,
     };
-    execFile(
-      'git',
-      [...args],
-      spawnOptions,
-      (error, stdout, stderr) => {
-        if (error === null) return resolve({ exitCode: 0, stdout, stderr });
-        const code = (error as { code?: unknown }).code;
-        // A plain non-zero exit is an answer; anything else (ENOENT, timeout, maxBuffer) is a failure.
-        if (typeof code === 'number' && !error.killed) return resolve({ exitCode: code, stdout, stderr });
-        const reason = error.killed ? 'timed out or was killed' : error.message;
-        reject(new GitError(args, cwd, null, stderr, stdout, { cause: error, reason }));
-      },
-    );
+    execFile('git', [...args], spawnOptions, (error, stdout, stderr) => {
+      if (error === null) return resolve({ exitCode: 0, stdout, stderr });
+      const code = (error as { code?: unknown }).code;
+      // A plain non-zero exit is an answer; anything else (ENOENT, timeout, maxBuffer) is a failure.
+      if (typeof code === 'number' && !error.killed) return resolve({ exitCode: code, stdout, stderr });
+      const reason = error.killed ? 'timed out or was killed' : error.message;
+      reject(new GitError(args, cwd, null, stderr, stdout, { cause: error, reason }));
+    });
   });
 }
 
