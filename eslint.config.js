@@ -4,17 +4,34 @@ import tseslint from 'typescript-eslint';
 // The core never talks to GitHub or the runner: those live behind ports wired in src/action and src/github.
 const coreBoundary = {
   patterns: [
-    { group: ['@actions/*', '@octokit/*'], message: 'Core code must not import @actions/* or @octokit/*: use a port.' },
+    {
+      group: ['@actions/*', '@octokit/*'],
+      message: 'Core code must not import @actions/* or @octokit/*: use a port.',
+    },
   ],
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', 'coverage/', 'demo/', 'bin/', 'test/fake-agents/bin/'] },
+  {
+    ignores: [
+      'dist/',
+      'build/',
+      'node_modules/',
+      'coverage/',
+      'demo/',
+      'bin/',
+      'test/fake-agents/bin/',
+      '.tmp/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

@@ -77,7 +77,11 @@ function printCase(r: CaseResult): void {
   );
   console.log(
     `   wall ${sec(r.wallMs)}  ${(m.wps / (r.wallMs / 1000)).toFixed(2)} WPs/s  orchestrator CPU ${sec(r.cpuMs)} ` +
-      `(${ms(r.cpuMs / m.wps, 1)} ms/WP), peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+      `(${ms(r.cpuMs / m.wps, 1)} ms/WP), peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+  );
+  const d = r.loopDelay;
+  console.log(
+    `   orchestrator event-loop delay, ms: p50 ${ms(d.p50, 1)}  p99 ${ms(d.p99, 1)}  max ${ms(d.max, 1)}`,
   );
   const o = m.overtaken;
   console.log(

@@ -13,6 +13,7 @@ import { terminateGroup } from './executor/process-tree.js';
 import { createProcessRunner } from './executor/run-process.js';
 import { readFeature } from './feature/index.js';
 import { createStandaloneHost } from './host/standalone.js';
+import { featureLogDir } from './paths.js';
 import { createRedactor } from './redact.js';
 import { reduce } from './state/reduce.js';
 import { createFileStore } from './state/file-store.js';
@@ -36,10 +37,7 @@ export interface RunFeatureOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Per-attempt logs of a feature. */
-export function featureLogDir(repoDir: string, slug: string): string {
-  return path.join(repoDir, '.kittify', 'logs', slug);
-}
+export { featureLogDir } from './paths.js';
 
 /**
  * Fit the config to this machine: configured agents whose CLI is not on PATH are switched off (with a warning)

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Logger } from '../../src/engine/types.js';
 import { readFeature } from '../../src/feature/index.js';
 import type { WorkPackage } from '../../src/feature/types.js';
@@ -21,6 +21,10 @@ export interface CaseResult {
   wallMs: number;
   /** CPU time of this (the orchestrator's) process during the run; agents and git are children, not counted. */
   cpuMs: number;
+  /** Event-loop delay of the orchestrator's process, ms: while it is blocked (a spawn forks it) nothing moves. */
+  loopDelay: { p50: number; p99: number; max: number };
+  /** Largest resident set of the orchestrator's process seen at an attempt start: a fork copies its page tables. */
+  peakRssMb: number;
   warnings: string[];
   metrics: RunMetrics;
   repoDir: string;
@@ -69,8 +73,11 @@ export async function runCase(
     const logger: Logger = { info: () => undefined, debug: () => undefined, warn: (m) => warnings.push(m) };
     const firstLines = new Map<string, number>();
     const current = new Map<string, string>();
+    let peakRss = 0;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     const outcome = await runFeature({
       repoDir,
       feature: slug,
@@ -78,7 +85,9 @@ export async function runCase(
       env: benchEnv(),
       resume: false,
       onEvent: (e) => {
-        if (e.type === 'attempt_started') current.set(e.wp, `${e.wp}/${e.role}/${e.attempt}`);
+        if (e.type !== 'attempt_started') return;
+        current.set(e.wp, `${e.wp}/${e.role}/${e.attempt}`);
+        peakRss = Math.max(peakRss, process.memoryUsage.rss());
       },
       onAgentLine: (wp) => {
         const k = current.get(wp);
@@ -87,6 +96,8 @@ export async function runCase(
     });
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    loop.disable();
+    const loopDelay = { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
     const cpuMs = (cpu.user + cpu.system) / 1000;
     const events: OrchestrationEvent[] = (await readEventLog(statePaths(repoDir, slug).events)) ?? [];
     const { feature: read } = await readFeature(slug, repoDir);
@@ -97,7 +108,17 @@ export async function runCase(
       slots: Math.min(settings.maxConcurrent, settings.concurrency),
       intendedSleepMs: intendedSleep(settings, wps),
     });
-    return { label, status: outcome.run.status, wallMs, cpuMs, warnings, metrics, repoDir };
+    return {
+      label,
+      status: outcome.run.status,
+      wallMs,
+      cpuMs,
+      loopDelay,
+      peakRssMb: peakRss / 2 ** 20,
+      warnings,
+      metrics,
+      repoDir,
+    };
   } finally {
     if (!keep) await rm(repoDir, { recursive: true, force: true });
   }

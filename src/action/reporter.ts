@@ -140,8 +140,8 @@ export class ActionReporter {
   }
 
   /**
-   * Write the final reports: comment and check run (with its conclusion) at once, and the job summary. `run`
-   * is null when the run never started (an error before the first event): only the job summary is skipped too.
+   * Write the final reports at once: the comment, the check run with its conclusion, and the job summary. `run`
+   * is null when the run never started (an error before its first event): there is nothing to report then.
    */
   async finish(run: OrchestrationRun | null, phase: Exclude<ReportPhase, 'live'>): Promise<void> {
     await Promise.all([...this.pending]);

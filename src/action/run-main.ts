@@ -2,6 +2,7 @@ import path from 'node:path';
 import { KittyError } from '../errors.js';
 import { resolveFeatureDir } from '../feature/resolve.js';
 import { currentBranch } from '../git/repo.js';
+import { createRedactor } from '../redact.js';
 import { runFeature } from '../run-feature.js';
 import type { OrchestrationRun } from '../state/types.js';
 import { forkRefusal, readRunContext, type RunContext } from './context.js';
@@ -43,7 +44,7 @@ export async function runMain(deps: ActionDeps & { signal: AbortSignal }): Promi
     await wrapUp(session, run);
   }
   if (run.status === 'completed') return;
-  const message = failureMessage(run, deps.signal, context);
+  const message = createRedactor(deps.env, [settings.githubToken])(failureMessage(run, deps.signal, context));
   if (Object.values(run.workPackages).some((wp) => wp.lane === 'failed')) setOutput('escalation', message);
   throw new KittyError(run.status === 'paused' ? 'escalation' : 'state', message);
 }
@@ -97,11 +98,11 @@ async function wrapUp(session: ActionSession, run: OrchestrationRun | null): Pro
 
 function failureMessage(run: OrchestrationRun, signal: AbortSignal, context: RunContext): string {
   const failed = Object.values(run.workPackages).filter((wp) => wp.lane === 'failed');
-  const resume = context.runUrl ? 'Re-run this job to resume' : 'Run again to resume';
+  const again = context.runUrl ? 're-run this job' : 'run the action again';
   if (failed.length > 0) {
     const list = failed.map((wp) => `${wp.wpId} (${wp.lastError ?? 'failed'})`).join('; ');
-    return `${failed.length} work package(s) failed with every agent: ${list}. Fix the cause, then: ${resume}.`;
+    return `${failed.length} work package(s) failed with every agent: ${list}. Fix the cause, then ${again} to resume.`;
   }
   const why = signal.aborted ? 'the job was cancelled' : (run.message ?? `it ended ${run.status}`);
-  return `The run of ${run.feature} did not complete (${why}). ${resume}.`;
+  return `The run of ${run.feature} did not complete (${why}): ${again} to resume.`;
 }

@@ -1,5 +1,8 @@
 import type { Logger } from '../engine/types.js';
 import { errorMessage } from '../errors.js';
+import { stopLeftoverAgents } from '../engine/start.js';
+import { terminateGroup } from '../executor/process-tree.js';
+import { featureLogDir } from '../run-feature.js';
 import { readEventLog, reduce, statePaths } from '../state/index.js';
 import type { OrchestrationRun } from '../state/types.js';
 import { readRunContext } from './context.js';
@@ -27,12 +30,32 @@ export async function runPost(deps: ActionDeps): Promise<void> {
   );
   const session = createSession(settings, context, state.feature, deps, state);
   if (state.phase === 'started') {
+    await stopAgents(settings.repoDir, state.feature, deps.logger);
     await session.branches?.push();
     await session.saveState();
     saveStepState('phase', 'saved');
   }
-  await session.reporter.finish(await loadRun(settings.repoDir, state.feature, deps.logger), 'interrupted');
+  const run = await loadRun(settings.repoDir, state.feature, deps.logger);
+  // A run that recorded its end is reported as it ended; one cut off mid-way, as cancelled.
+  await session.reporter.finish(run, run && run.status !== 'running' ? 'final' : 'interrupted');
   saveStepState('phase', 'done');
+}
+
+/** Grace between SIGTERM and SIGKILL for agents the main step left behind; the post step has little time. */
+const AGENT_KILL_GRACE_MS = 2000;
+
+/**
+ * A main step that was killed leaves its agents running (each has its own process group): stop them before the
+ * state is saved, so nothing writes to a worktree while it is archived, and no agent spends budget for nobody.
+ */
+async function stopAgents(repoDir: string, slug: string, logger: Logger): Promise<void> {
+  const kill = (pid: number) => terminateGroup(pid, AGENT_KILL_GRACE_MS).then(() => undefined);
+  const stopped = await stopLeftoverAgents(featureLogDir(repoDir, slug), kill).catch((error: unknown) => {
+    logger.warn(`Could not stop the agents the main step left running: ${errorMessage(error)}`);
+    return [];
+  });
+  if (stopped.length)
+    logger.info(`Stopped ${stopped.length} agent process group(s) the main step left running.`);
 }
 
 /** The run as the event log on disk tells it (the log is the truth; the snapshot may lag it). */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runStep, setUpJob, type JobOptions } from '../stand-ins/action-harness.js';
+import { E2E_TIMEOUT_MS, runStep, setUpJob, type JobOptions } from '../stand-ins/action-harness.js';
 import {
   cloneWorkspace,
   git,
@@ -70,93 +70,108 @@ describe('cancelling the action mid-run', () => {
     };
   }
 
-  it('killed main: the post step saves and finalises; a re-run resumes without redoing finished WPs', async () => {
-    const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents({ duration_ms: 300 }));
-    const workspace = await cloneWorkspace(temp, origin);
-    const job = await setUpJob(jobOptions(workspace, '1'));
+  it(
+    'killed main: the post step saves and finalises; a re-run resumes without redoing finished WPs',
+    async () => {
+      const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents({ duration_ms: 100 }));
+      const workspace = await cloneWorkspace(temp, origin);
+      const job = await setUpJob(jobOptions(workspace, '1'));
 
-    // The runner's last resort after the grace period, or a crash: the main step gets no chance to clean up.
-    const main = await runStep(job, 'main', (child) => {
-      void waitForEvents(workspace, (events) =>
-        events.some((e) => e.type === 'lane_changed' && e.lane === 'done'),
-      ).then(() => child.kill('SIGKILL'));
-    });
-    expect(main.signal).toBe('SIGKILL');
-    const done = (await readEvents(workspace))
-      .filter((e) => e.type === 'lane_changed' && e.lane === 'done')
-      .map((e) => e.wp!);
-    expect(done.length).toBeGreaterThan(0);
-    expect(cacheService.keys().filter((k) => k.includes('-777-'))).toEqual([]);
+      // The runner's last resort after the grace period, or a crash: the main step gets no chance to clean up.
+      const main = await runStep(job, 'main', {
+        runner: 'source',
+        control: (child) => {
+          void waitForEvents(workspace, (events) =>
+            events.some((e) => e.type === 'lane_changed' && e.lane === 'done'),
+          ).then(() => child.kill('SIGKILL'));
+        },
+      });
+      expect(main.signal).toBe('SIGKILL');
+      const done = (await readEvents(workspace))
+        .filter((e) => e.type === 'lane_changed' && e.lane === 'done')
+        .map((e) => e.wp!);
+      expect(done.length).toBeGreaterThan(0);
+      expect(cacheService.keys().filter((k) => k.includes('-777-'))).toEqual([]);
 
-    const post = await runStep(job, 'post');
-    expect(post.exitCode, post.stdout).toBe(0);
-    expect(post.stdout).toContain('The main step did not finish');
-    expect(cacheService.keys()).toContain('kitty-orchestrator-001-shop-pr-7-777-1-1');
-    const comment = gh.comments.find((c) => c.body.startsWith(MARKER));
-    expect(comment?.body).toContain('⏹️ Cancelled');
-    expect(comment?.body).toContain('re-run this job');
-    expect(gh.checkRuns).toHaveLength(1);
-    expect(gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
-    expect(post.summary).toContain('⏹️ Cancelled');
-    for (const wp of done) expect(originBranches(origin)).toContain(`001-shop-${wp}`);
+      const post = await runStep(job, 'post');
+      expect(post.exitCode, post.stdout).toBe(0);
+      expect(post.stdout).toContain('The main step did not finish');
+      expect(cacheService.keys()).toContain('kitty-orchestrator-001-shop-pr-7-777-1-1');
+      const comment = gh.comments.find((c) => c.body.startsWith(MARKER));
+      expect(comment?.body).toContain('⏹️ Cancelled');
+      expect(comment?.body).toContain('re-run this job');
+      expect(gh.checkRuns).toHaveLength(1);
+      expect(gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
+      expect(post.summary).toContain('⏹️ Cancelled');
+      for (const wp of done) expect(originBranches(origin)).toContain(`001-shop-${wp}`);
 
-    // Re-run the job: a fresh runner, the state from the cache, the finished WPs' branches from the remote.
-    const rerunWorkspace = await cloneWorkspace(temp, origin);
-    const rerun = await setUpJob(jobOptions(rerunWorkspace, '2'));
-    const second = await runStep(rerun, 'main');
-    expect(second.exitCode, second.stdout + second.stderr).toBe(0);
-    expect(second.stdout).toContain(
-      'Restored orchestration state from the Actions cache (kitty-orchestrator-001-shop-pr-7-777-1-1)',
-    );
-    expect(second.outputs).toMatchObject({ status: 'completed', 'wps-done': '3' });
-    const events = await readEvents(rerunWorkspace);
-    expect(events.map((e) => e.type)).toContain('run_resumed');
-    for (const wp of done) {
-      const implementations = events.filter(
-        (e) => e.type === 'attempt_started' && e.wp === wp && e.role === 'implementation',
+      // Re-run the job: a fresh runner, the state from the cache, the finished WPs' branches from the remote.
+      const rerunWorkspace = await cloneWorkspace(temp, origin);
+      const rerun = await setUpJob(jobOptions(rerunWorkspace, '2'));
+      const second = await runStep(rerun, 'main');
+      expect(second.exitCode, second.stdout + second.stderr).toBe(0);
+      expect(second.stdout).toContain(
+        'Restored orchestration state from the Actions cache (kitty-orchestrator-001-shop-pr-7-777-1-1)',
       );
-      expect(implementations, `${wp} was implemented again`).toHaveLength(1);
-    }
-    // Still one comment, now final; one check run per job attempt.
-    const ours = gh.comments.filter((c) => c.body.startsWith(MARKER));
-    expect(ours).toHaveLength(1);
-    expect(ours[0]!.body).toContain('✅ Completed');
-    expect(gh.checkRuns.map((r) => r.conclusion)).toEqual(['cancelled', 'success']);
-    expect(gh.violations).toEqual([]);
-    expect(cacheService.violations).toEqual([]);
-  });
+      expect(second.outputs).toMatchObject({ status: 'completed', 'wps-done': '3' });
+      const events = await readEvents(rerunWorkspace);
+      expect(events.map((e) => e.type)).toContain('run_resumed');
+      for (const wp of done) {
+        const implementations = events.filter(
+          (e) => e.type === 'attempt_started' && e.wp === wp && e.role === 'implementation',
+        );
+        expect(implementations, `${wp} was implemented again`).toHaveLength(1);
+      }
+      // Still one comment, now final; one check run per job attempt.
+      const ours = gh.comments.filter((c) => c.body.startsWith(MARKER));
+      expect(ours).toHaveLength(1);
+      expect(ours[0]!.body).toContain('✅ Completed');
+      expect(gh.checkRuns.map((r) => r.conclusion)).toEqual(['cancelled', 'success']);
+      expect(gh.violations).toEqual([]);
+      expect(cacheService.violations).toEqual([]);
+    },
+    E2E_TIMEOUT_MS,
+  );
 
-  it('SIGINT (the runner cancelling): agents are stopped, the state saved and the reports finalised by main', async () => {
-    gh.comments.length = 0;
-    gh.checkRuns.length = 0;
-    const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents({ duration_ms: 20_000 }));
-    const workspace = await cloneWorkspace(temp, origin);
-    const job = await setUpJob({ ...jobOptions(workspace, '1'), runId: '778' });
+  it(
+    'SIGINT (the runner cancelling): agents are stopped, the state saved and the reports finalised by main',
+    async () => {
+      gh.comments.length = 0;
+      gh.checkRuns.length = 0;
+      const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents({ duration_ms: 20_000 }));
+      const workspace = await cloneWorkspace(temp, origin);
+      const job = await setUpJob({ ...jobOptions(workspace, '1'), runId: '778' });
 
-    const main = await runStep(job, 'main', (child) => {
-      void waitForEvents(workspace, (events) => events.some((e) => e.type === 'attempt_started')).then(() =>
-        child.kill('SIGINT'),
+      // A real signal to a real process: the runner's cancellation, handled by the entry itself.
+      const main = await runStep(job, 'main', {
+        runner: 'source',
+        control: (child) => {
+          void waitForEvents(workspace, (events) => events.some((e) => e.type === 'attempt_started')).then(
+            () => child.kill('SIGINT'),
+          );
+        },
+      });
+      expect(main.exitCode).toBe(1);
+      expect(main.errors.join('\n')).toMatch(
+        /did not complete \(the job was cancelled\): re-run this job to resume\./,
       );
-    });
-    expect(main.exitCode).toBe(1);
-    expect(main.errors.join('\n')).toMatch(
-      /did not complete \(the job was cancelled\)\. Re-run this job to resume/,
-    );
-    expect(main.outputs).toMatchObject({
-      status: 'paused',
-      'state-key': 'kitty-orchestrator-001-shop-pr-7-778-1-1',
-    });
-    const comment = gh.comments.find((c) => c.body.startsWith(MARKER));
-    expect(comment?.body).toContain('⏸️ Paused');
-    expect(gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
+      expect(main.outputs).toMatchObject({
+        status: 'paused',
+        'state-key': 'kitty-orchestrator-001-shop-pr-7-778-1-1',
+      });
+      const comment = gh.comments.find((c) => c.body.startsWith(MARKER));
+      expect(comment?.body).toContain('⏸️ Paused');
+      expect(gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
 
-    // main finished its work: the post step adds nothing.
-    const requests = gh.requests.length;
-    const post = await runStep(job, 'post');
-    expect(post.exitCode).toBe(0);
-    expect(gh.requests.length).toBe(requests);
-    expect(cacheService.keys().filter((k) => k.includes('-778-'))).toEqual([
-      'kitty-orchestrator-001-shop-pr-7-778-1-1',
-    ]);
-  });
+      // main finished its work: the post step adds nothing.
+      const requests = gh.requests.length;
+      const post = await runStep(job, 'post');
+      expect(post.exitCode).toBe(0);
+      expect(gh.requests.length).toBe(requests);
+      expect(cacheService.keys().filter((k) => k.includes('-778-'))).toEqual([
+        'kitty-orchestrator-001-shop-pr-7-778-1-1',
+      ]);
+    },
+    E2E_TIMEOUT_MS,
+  );
 });

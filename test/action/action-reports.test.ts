@@ -7,12 +7,20 @@ import {
   git,
   makeOrigin,
   pullRequestPayload,
-  SHOP_FEATURE,
   simAgents,
   TempDirs,
 } from '../stand-ins/action-repo.js';
 import { startCacheService, type CacheServiceStandIn } from '../stand-ins/cache-service.js';
 import { COMMENT_BODY_LIMIT, startGitHubStandIn, type GitHubStandIn } from '../stand-ins/github-api.js';
+
+/** Two independent WPs: enough events to throttle and one WP to fail, in a short run. */
+const PAIR: FeatureSpec = {
+  slug: '001-shop',
+  wps: [
+    { id: 'WP01', title: 'Cart model', subtasks: ['T001'] },
+    { id: 'WP02', title: 'Receipts', subtasks: ['T002'] },
+  ],
+};
 
 const marker = (slug: string) => `<!-- kitty-orchestrator:progress feature=${slug} -->`;
 
@@ -61,10 +69,7 @@ describe('the action reporting on a PR', () => {
   it('finds its comment past the first page and edits it at most once per interval', async () => {
     gh.seedComments('octo', 'shop', 7, 120);
     const earlier = gh.addComment('octo', 'shop', 7, `${marker('001-shop')}\nfrom an earlier run`);
-    const main = await runStep(
-      await job(SHOP_FEATURE, simAgents(), { 'report-interval-seconds': '3600' }),
-      'main',
-    );
+    const main = await runStep(await job(PAIR, simAgents(), { 'report-interval-seconds': '3600' }), 'main');
     expect(main.exitCode, main.stdout).toBe(0);
 
     const ours = gh.comments.filter((c) => c.body.startsWith(marker('001-shop')));
@@ -89,7 +94,7 @@ describe('the action reporting on a PR', () => {
         documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
       },
     });
-    const main = await runStep(await job(SHOP_FEATURE, simAgents(), { reports: 'comment' }), 'main');
+    const main = await runStep(await job(PAIR, simAgents(), { reports: 'comment' }), 'main');
     expect(main.exitCode, main.stdout).toBe(0);
     expect(gh.requests.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([403, 201]);
     expect(main.warnings.join('\n')).toMatch(/secondary rate limit on POST .*retrying in 1 s/);
@@ -98,24 +103,21 @@ describe('the action reporting on a PR', () => {
   });
 
   it('escalates a WP that failed every agent: comment with the log tail, action_required, failed step', async () => {
-    const agents = simAgents({ fail_first: 99, fail_wps: ['WP03'], failure: 'crash' });
-    const main = await runStep(
-      await job(SHOP_FEATURE, agents, { 'report-interval-seconds': '3600' }),
-      'main',
-    );
+    const agents = simAgents({ fail_first: 99, fail_wps: ['WP02'], failure: 'crash' });
+    const main = await runStep(await job(PAIR, agents, { 'report-interval-seconds': '3600' }), 'main');
     expect(main.exitCode, main.stdout).toBe(1);
     expect(main.errors.join('\n')).toMatch(
-      /1 work package\(s\) failed with every agent: WP03 .*Re-run this job to resume/,
+      /1 work package\(s\) failed with every agent: WP02 .*Fix the cause, then re-run this job to resume\./,
     );
-    expect(main.outputs).toMatchObject({ status: 'paused', 'wps-done': '2', 'wps-failed': '1' });
-    expect(main.outputs.escalation).toMatch(/WP03/);
+    expect(main.outputs).toMatchObject({ status: 'paused', 'wps-done': '1', 'wps-failed': '1' });
+    expect(main.outputs.escalation).toMatch(/WP02/);
 
     const escalation = gh.comments.find((c) =>
-      c.body.startsWith('<!-- kitty-orchestrator:escalation feature=001-shop wp=WP03 -->'),
+      c.body.startsWith('<!-- kitty-orchestrator:escalation feature=001-shop wp=WP02 -->'),
     );
-    expect(escalation?.body).toContain('WP03 failed every agent');
+    expect(escalation?.body).toContain('WP02 failed every agent');
     expect(escalation?.body).toMatch(
-      /<details><summary>Last \d+ lines of <code>\.kittify\/logs\/001-shop\/WP03-/,
+      /<details><summary>Last \d+ lines of <code>\.kittify\/logs\/001-shop\/WP02-/,
     );
     expect(escalation?.body).toContain('**To resume**');
     expect(gh.checkRuns[0]).toMatchObject({

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { setUpJob, runStep, type JobOptions } from '../stand-ins/action-harness.js';
+import { E2E_TIMEOUT_MS, setUpJob, runStep, type JobOptions } from '../stand-ins/action-harness.js';
 import {
   cloneWorkspace,
   git,
@@ -54,113 +54,121 @@ describe('the action, run as the runner runs it, against local GitHub and cache 
     };
   }
 
-  it('first run: runs every WP, pushes the branches, saves the state and reports everywhere', async () => {
-    const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents());
-    const workspace = await cloneWorkspace(temp, origin);
-    const job = await setUpJob(jobOptions(workspace));
+  it(
+    'first run: runs every WP, pushes the branches, saves the state and reports everywhere',
+    async () => {
+      const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents());
+      const workspace = await cloneWorkspace(temp, origin);
+      const job = await setUpJob(jobOptions(workspace));
 
-    const main = await runStep(job, 'main');
-    expect(main.errors, main.stdout + main.stderr).toEqual([]);
-    expect(main.exitCode).toBe(0);
-    expect(main.outputs).toMatchObject({
-      status: 'completed',
-      'wps-total': '3',
-      'wps-done': '3',
-      'wps-failed': '0',
-      'wps-blocked': '0',
-      escalation: '',
-      'state-key': 'kitty-orchestrator-001-shop-pr-7-4242-1-1',
-    });
+      const main = await runStep(job, 'main');
+      expect(main.errors, main.stdout + main.stderr).toEqual([]);
+      expect(main.exitCode).toBe(0);
+      expect(main.outputs).toMatchObject({
+        status: 'completed',
+        'wps-total': '3',
+        'wps-done': '3',
+        'wps-failed': '0',
+        'wps-blocked': '0',
+        escalation: '',
+        'state-key': 'kitty-orchestrator-001-shop-pr-7-4242-1-1',
+      });
 
-    // One comment, edited in place, final.
-    const ours = gh.comments.filter((c) => c.body.startsWith(MARKER));
-    expect(ours).toHaveLength(1);
-    expect(ours[0]!.body).toContain('✅ Completed');
-    expect(ours[0]!.body).toMatch(/\| WP02 \| Checkout page \| ✅ done \| sim \|/);
-    expect(ours[0]!.body).toContain('https://github.com/octo/shop/actions/runs/4242/attempts/1');
+      // One comment, edited in place, final.
+      const ours = gh.comments.filter((c) => c.body.startsWith(MARKER));
+      expect(ours).toHaveLength(1);
+      expect(ours[0]!.body).toContain('✅ Completed');
+      expect(ours[0]!.body).toMatch(/\| WP02 \| Checkout page \| ✅ done \| sim \|/);
+      expect(ours[0]!.body).toContain('https://github.com/octo/shop/actions/runs/4242/attempts/1');
 
-    // One check run for the feature, on the PR's head commit, completed successfully.
-    expect(gh.checkRuns).toHaveLength(1);
-    expect(gh.checkRuns[0]).toMatchObject({
-      name: 'kitty-orchestrator (001-shop)',
-      headSha: job.options.sha,
-      status: 'completed',
-      conclusion: 'success',
-    });
-    expect(gh.checkRuns[0]!.output.summary).toContain('| WP03 | Receipts |');
+      // One check run for the feature, on the PR's head commit, completed successfully.
+      expect(gh.checkRuns).toHaveLength(1);
+      expect(gh.checkRuns[0]).toMatchObject({
+        name: 'kitty-orchestrator (001-shop)',
+        headSha: job.options.sha,
+        status: 'completed',
+        conclusion: 'success',
+      });
+      expect(gh.checkRuns[0]!.output.summary).toContain('| WP03 | Receipts |');
 
-    expect(main.summary).toContain('3/3 done');
-    expect(cacheService.keys()).toContain('kitty-orchestrator-001-shop-pr-7-4242-1-1');
-    expect(originBranches(origin)).toEqual(['001-shop-WP01', '001-shop-WP02', '001-shop-WP03', 'main']);
-    expect(gh.violations).toEqual([]);
-    expect(cacheService.violations).toEqual([]);
+      expect(main.summary).toContain('3/3 done');
+      expect(cacheService.keys()).toContain('kitty-orchestrator-001-shop-pr-7-4242-1-1');
+      expect(originBranches(origin)).toEqual(['001-shop-WP01', '001-shop-WP02', '001-shop-WP03', 'main']);
+      expect(gh.violations).toEqual([]);
+      expect(cacheService.violations).toEqual([]);
 
-    // The post step sees the main step finished: it saves and posts nothing.
-    const before = { requests: gh.requests.length, keys: cacheService.keys().length };
-    const post = await runStep(job, 'post');
-    expect(post.exitCode).toBe(0);
-    expect({ requests: gh.requests.length, keys: cacheService.keys().length }).toEqual(before);
+      // The post step sees the main step finished: it saves and posts nothing.
+      const before = { requests: gh.requests.length, keys: cacheService.keys().length };
+      const post = await runStep(job, 'post');
+      expect(post.exitCode).toBe(0);
+      expect({ requests: gh.requests.length, keys: cacheService.keys().length }).toEqual(before);
 
-    // Re-running the job (attempt 2) in a fresh checkout restores the state: nothing is run again.
-    const rerunWorkspace = await cloneWorkspace(temp, origin);
-    const rerun = await setUpJob(jobOptions(rerunWorkspace, { runAttempt: '2' }));
-    const second = await runStep(rerun, 'main');
-    expect(second.exitCode, second.stdout).toBe(0);
-    expect(second.stdout).toContain(
-      'Restored orchestration state from the Actions cache (kitty-orchestrator-001-shop-pr-7-4242-1-1)',
-    );
-    expect(second.outputs).toMatchObject({
-      status: 'completed',
-      'wps-done': '3',
-      'state-key': 'kitty-orchestrator-001-shop-pr-7-4242-2-1',
-    });
-    const events = (
-      await readFile(
-        path.join(rerunWorkspace, '.kittify', 'orchestration', '001-shop', 'events.jsonl'),
-        'utf8',
+      // Re-running the job (attempt 2) in a fresh checkout restores the state: nothing is run again.
+      const rerunWorkspace = await cloneWorkspace(temp, origin);
+      const rerun = await setUpJob(jobOptions(rerunWorkspace, { runAttempt: '2' }));
+      const second = await runStep(rerun, 'main');
+      expect(second.exitCode, second.stdout).toBe(0);
+      expect(second.stdout).toContain(
+        'Restored orchestration state from the Actions cache (kitty-orchestrator-001-shop-pr-7-4242-1-1)',
+      );
+      expect(second.outputs).toMatchObject({
+        status: 'completed',
+        'wps-done': '3',
+        'state-key': 'kitty-orchestrator-001-shop-pr-7-4242-2-1',
+      });
+      const events = (
+        await readFile(
+          path.join(rerunWorkspace, '.kittify', 'orchestration', '001-shop', 'events.jsonl'),
+          'utf8',
+        )
       )
-    )
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { type: string; wp?: string });
-    const lastStart = events.map((e) => e.type).lastIndexOf('run_started');
-    expect(events.slice(lastStart).filter((e) => e.type === 'attempt_started')).toEqual([]);
-    expect(gh.comments.filter((c) => c.body.startsWith(MARKER))).toHaveLength(1);
-    expect(gh.violations).toEqual([]);
-  });
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { type: string; wp?: string });
+      const lastStart = events.map((e) => e.type).lastIndexOf('run_started');
+      expect(events.slice(lastStart).filter((e) => e.type === 'attempt_started')).toEqual([]);
+      expect(gh.comments.filter((c) => c.body.startsWith(MARKER))).toHaveLength(1);
+      expect(gh.violations).toEqual([]);
+    },
+    E2E_TIMEOUT_MS,
+  );
 
-  it('the committed bundle (dist/) runs a feature outside a PR, with the sim agent beside it', async () => {
-    const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents());
-    const workspace = await cloneWorkspace(temp, origin);
-    const base = jobOptions(workspace);
-    const job = await setUpJob({
-      ...base,
-      entry: 'dist',
-      eventName: 'workflow_dispatch',
-      payload: { inputs: {} },
-      ref: 'refs/heads/main',
-      runId: '6000',
-      // The feature named by its directory, as a workflow may.
-      inputs: { ...base.inputs, feature: 'kitty-specs/001-shop', 'push-branches': 'false' },
-    });
-    const main = await runStep(job, 'main');
-    expect(main.exitCode, main.stdout + main.stderr).toBe(0);
-    expect(main.outputs).toMatchObject({
-      status: 'completed',
-      'wps-done': '3',
-      'state-key': 'kitty-orchestrator-001-shop-main-6000-1-1',
-    });
-    expect(gh.comments).toEqual([]);
-    expect(gh.checkRuns.map((r) => [r.headSha, r.conclusion])).toEqual([[job.options.sha, 'success']]);
-    expect(main.summary).toContain('3/3 done');
-    expect(originBranches(origin)).toEqual(['main']);
-    const log = await readFile(
-      path.join(workspace, '.kittify', 'logs', '001-shop', 'WP01-implementation-1.log'),
-      'utf8',
-    );
-    expect(log).toContain(path.join('dist', 'kitty-sim-agent.mjs'));
-    expect(gh.violations).toEqual([]);
-  });
+  it(
+    'the committed bundle (dist/) runs a feature outside a PR, with the sim agent beside it',
+    async () => {
+      const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents());
+      const workspace = await cloneWorkspace(temp, origin);
+      const base = jobOptions(workspace);
+      const job = await setUpJob({
+        ...base,
+        runner: 'dist',
+        eventName: 'workflow_dispatch',
+        payload: { inputs: {} },
+        ref: 'refs/heads/main',
+        runId: '6000',
+        // The feature named by its directory, as a workflow may.
+        inputs: { ...base.inputs, feature: 'kitty-specs/001-shop', 'push-branches': 'false' },
+      });
+      const main = await runStep(job, 'main');
+      expect(main.exitCode, main.stdout + main.stderr).toBe(0);
+      expect(main.outputs).toMatchObject({
+        status: 'completed',
+        'wps-done': '3',
+        'state-key': 'kitty-orchestrator-001-shop-main-6000-1-1',
+      });
+      expect(gh.comments).toEqual([]);
+      expect(gh.checkRuns.map((r) => [r.headSha, r.conclusion])).toEqual([[job.options.sha, 'success']]);
+      expect(main.summary).toContain('3/3 done');
+      expect(originBranches(origin)).toEqual(['main']);
+      const log = await readFile(
+        path.join(workspace, '.kittify', 'logs', '001-shop', 'WP01-implementation-1.log'),
+        'utf8',
+      );
+      expect(log).toContain(path.join('dist', 'kitty-sim-agent.mjs'));
+      expect(gh.violations).toEqual([]);
+    },
+    E2E_TIMEOUT_MS,
+  );
 
   it('refuses a fork PR with a clear message, before restoring or running anything', async () => {
     const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents());

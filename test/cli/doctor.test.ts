@@ -11,7 +11,6 @@ import type { FakeAgentName, FakeScenario } from '../fake-agents/index.js';
 
 let root: string;
 
-
 async function doctor(args: string[], env: NodeJS.ProcessEnv, cwd = root) {
   const io = capture(cwd, env);
   const code = await runCli(['doctor', ...args], io);

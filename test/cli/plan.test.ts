@@ -10,7 +10,6 @@ import { laneEvent, useTempDirs, writeFeature, type WpSpec } from '../helpers/fe
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tempDir = useTempDirs();
 
-
 //   WP01 -> WP02 -> WP04 -> WP05, WP01 -> WP03 -> WP05, and WP06 alone.
 const diamond: WpSpec[] = [
   { id: 'WP01', title: 'Cart model', subtasks: [{ id: 'T001', title: 'Money type', done: true }, 'T002'] },

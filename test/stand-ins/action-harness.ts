@@ -1,7 +1,9 @@
 /**
- * Runs the action's entry the way the runner does: a child `node` process per step, inputs as `INPUT_*`
- * variables, the `GITHUB_*` context, file commands (outputs, state, job summary) in files, the post step given
- * the main step's saved state as `STATE_*`. Points it at the local GitHub API and cache service stand-ins.
+ * Runs the action's steps the way the runner does: inputs as `INPUT_*` variables, the `GITHUB_*` context, file
+ * commands (outputs, state, job summary) in files, the post step given the main step's saved state as
+ * `STATE_*`; pointed at the local GitHub API and cache service stand-ins. A step runs in-process (the entry's
+ * `main`/`post` with the environment swapped in: fast) or, as the runner really does it, in a child `node`
+ * process, from the source or from the committed bundle (for signals, kills and the bundle itself).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -9,7 +11,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { main } from '../../src/action/main.js';
+import { post } from '../../src/action/post.js';
+import type { SummaryWriter } from '../../src/report/sinks/job-summary.js';
+import { createGitHubClient } from '../../src/github/client.js';
 import type { CacheServiceStandIn } from './cache-service.js';
+import { fastThrottle } from './fast-throttle.js';
 import type { GitHubStandIn } from './github-api.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -17,6 +24,12 @@ const SOURCE_ENTRY = path.join(ROOT, 'src', 'action', 'index.ts');
 /** The committed bundle, as `uses:` runs it. */
 export const DIST_ENTRY = path.join(ROOT, 'dist', 'index.js');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/**
+ * For tests that run several steps or child processes: they take seconds, but on a machine busy with other test
+ * files each process start can take several times longer, and the default timeout would call that a failure.
+ */
+export const E2E_TIMEOUT_MS = 90_000;
 
 export interface JobOptions {
   workspace: string;
@@ -30,8 +43,11 @@ export interface JobOptions {
   runAttempt: string;
   sha: string;
   ref: string;
-  /** Run the source through tsx (default) or the bundle in dist/. */
-  entry?: 'source' | 'dist';
+  /**
+   * How steps run: in this process (default; GitHub writes without the one-a-second spacing), or as a child
+   * process from the source (through tsx) or from the bundle in dist/.
+   */
+  runner?: 'in-process' | 'source' | 'dist';
 }
 
 export interface Job {
@@ -127,14 +143,21 @@ async function stepEnv(job: Job, step: 'main' | 'post', files: { output: string;
   };
 }
 
+export interface StepOptions {
+  /** Overrides the job's runner for this step. */
+  runner?: JobOptions['runner'];
+  /** Gets the child process, to send it signals (child runners only). */
+  control?: (child: ChildProcess) => void;
+}
+
 /**
- * Run one step of the job to its end. `control` gets the child (to send it signals); the result holds what the
- * step wrote: outputs, job summary, and the error and warning annotations it printed.
+ * Run one step of the job to its end. The result holds what the step wrote: outputs, job summary, and the error
+ * and warning annotations it printed.
  */
 export async function runStep(
   job: Job,
   step: 'main' | 'post',
-  control?: (child: ChildProcess) => void,
+  options: StepOptions = {},
 ): Promise<StepResult> {
   const dir = path.join(job.runnerTemp, `${step}-${Date.now()}`);
   await mkdir(dir, { recursive: true });
@@ -145,10 +168,38 @@ export async function runStep(
       writeFile(path.join(job.runnerTemp, f), '', { flag: 'a' }),
     ),
   );
-  const args = job.options.entry === 'dist' ? [DIST_ENTRY] : ['--import', TSX, SOURCE_ENTRY];
+  const env = await stepEnv(job, step, files);
+  const runner = options.runner ?? job.options.runner ?? 'in-process';
+  const ran =
+    runner === 'in-process'
+      ? await runInProcess(job, step, env, files.summary)
+      : await runChild(job, runner, env, options.control);
+  const annotations = (kind: string) =>
+    ran.stdout
+      .split('\n')
+      .filter((l) => l.startsWith(`::${kind}`))
+      .map((l) => l.replace(/^::[^:]*::/, '').replace(/%0A/g, '\n'));
+  return {
+    ...ran,
+    outputs: parseFileCommands(await readFile(files.output, 'utf8')),
+    summary: await readFile(files.summary, 'utf8'),
+    errors: annotations('error'),
+    warnings: annotations('warning'),
+  };
+}
+
+type Ran = Pick<StepResult, 'exitCode' | 'signal' | 'stdout' | 'stderr'>;
+
+async function runChild(
+  job: Job,
+  runner: 'source' | 'dist',
+  env: Record<string, string>,
+  control?: (child: ChildProcess) => void,
+): Promise<Ran> {
+  const args = runner === 'dist' ? [DIST_ENTRY] : ['--import', TSX, SOURCE_ENTRY];
   const child = spawn(process.execPath, args, {
     cwd: job.options.workspace,
-    env: await stepEnv(job, step, files),
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -159,19 +210,52 @@ export async function runStep(
   const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
     child.on('close', (code, sig) => resolve([code, sig])),
   );
-  const annotations = (kind: string) =>
-    stdout
-      .split('\n')
-      .filter((l) => l.startsWith(`::${kind}`))
-      .map((l) => l.replace(/^::[^:]*::/, '').replace(/%0A/g, '\n'));
-  return {
-    exitCode,
-    signal,
-    stdout,
-    stderr,
-    outputs: parseFileCommands(await readFile(files.output, 'utf8')),
-    summary: await readFile(files.summary, 'utf8'),
-    errors: annotations('error'),
-    warnings: annotations('warning'),
+  return { exitCode, signal, stdout, stderr };
+}
+
+/** A job summary written to this step's file (core.summary remembers the first file it was given). */
+function fileSummary(file: string): SummaryWriter {
+  let buffer = '';
+  const writer: SummaryWriter = {
+    emptyBuffer: () => ((buffer = ''), writer),
+    addRaw: (text, addEOL) => ((buffer += addEOL ? `${text}\n` : text), writer),
+    write: async () => writeFile(file, buffer),
   };
+  return writer;
+}
+
+/**
+ * The step in this process: the environment and working directory swapped in, stdout captured (where the
+ * workflow commands go), the exit code taken from `process.exitCode` as the runner would, then all restored.
+ */
+async function runInProcess(
+  job: Job,
+  step: 'main' | 'post',
+  env: Record<string, string>,
+  summary: string,
+): Promise<Ran> {
+  const saved = { env: process.env, cwd: process.cwd(), write: process.stdout.write.bind(process.stdout) };
+  let stdout = '';
+  process.env = { ...env };
+  process.chdir(job.options.workspace);
+  process.stdout.write = (chunk: string | Uint8Array) => {
+    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  };
+  process.exitCode = undefined;
+  try {
+    const overrides = {
+      summary: fileSummary(summary),
+      createClient: (token: string, options: Parameters<typeof createGitHubClient>[1]) =>
+        createGitHubClient(token, { ...options, throttle: fastThrottle() }),
+    };
+    await (step === 'main' ? main(overrides) : post(overrides));
+    const exitCode = typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return { exitCode, signal: null, stdout, stderr: '' };
+  } finally {
+    process.exitCode = undefined;
+    process.stdout.write = saved.write;
+    process.chdir(saved.cwd);
+    process.env = saved.env;
+  }
 }

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { createDemoRepo, DEMO_FEATURE } from '../demo-repo.js';
 import { nonNegativeInt } from '../options.js';
-import { runInTerminal } from '../session.js';
 import type { CommandFactory } from './types.js';
 
 export const demoCommand: CommandFactory = (io, setExitCode) =>
@@ -23,7 +22,9 @@ Examples:
       const repo = await createDemoRepo({ dir: flags.dir, durationMs: flags.durationMs });
       io.stderr(`Demo repository: ${repo}\n`);
       setExitCode(
-        await runInTerminal(io, {
+        await (
+          await import('../session.js')
+        ).runInTerminal(io, {
           repo,
           feature: DEMO_FEATURE,
           overrides: {},

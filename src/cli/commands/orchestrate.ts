@@ -1,9 +1,5 @@
 import { Command } from 'commander';
 import { featureOptions, overrideOptions, overridesFrom } from '../options.js';
-import { runInTerminal } from '../session.js';
-import { showStatus } from './status.js';
-import { stopRun } from './abort.js';
-import { dryRun } from './dry-run.js';
 import type { CommandFactory } from './types.js';
 
 const EXAMPLES = `
@@ -27,12 +23,17 @@ export const orchestrateCommand: CommandFactory = (io, setExitCode) =>
     .addHelpText('after', EXAMPLES)
     .action(async (flags: Parameters<typeof overridesFrom>[0] & SeedFlags) => {
       const target = { repo: flags.repo, feature: flags.feature };
-      if (flags.status) return showStatus(io, { ...target, json: Boolean(flags.json) });
-      if (flags.abort) return stopRun(io, { ...target, cleanupWorktrees: false });
+      if (flags.status)
+        return (await import('./status.js')).showStatus(io, { ...target, json: Boolean(flags.json) });
+      if (flags.abort)
+        return (await import('./abort.js')).stopRun(io, { ...target, cleanupWorktrees: false });
       const overrides = overridesFrom(flags);
-      if (flags.dryRun) return dryRun(io, { ...target, overrides, json: Boolean(flags.json) });
+      if (flags.dryRun)
+        return (await import('./dry-run.js')).dryRun(io, { ...target, overrides, json: Boolean(flags.json) });
       setExitCode(
-        await runInTerminal(io, {
+        await (
+          await import('../session.js')
+        ).runInTerminal(io, {
           ...target,
           overrides,
           resume: Boolean(flags.resume),

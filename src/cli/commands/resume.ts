@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { featureOptions, overrideOptions, overridesFrom } from '../options.js';
-import { runInTerminal } from '../session.js';
 import type { CommandFactory } from './types.js';
 
 export const resumeCommand: CommandFactory = (io, setExitCode) =>
@@ -21,7 +20,9 @@ Examples:
         flags: Parameters<typeof overridesFrom>[0] & { repo: string; feature: string; json?: boolean },
       ) => {
         setExitCode(
-          await runInTerminal(io, {
+          await (
+            await import('../session.js')
+          ).runInTerminal(io, {
             repo: flags.repo,
             feature: flags.feature,
             overrides: overridesFrom(flags),

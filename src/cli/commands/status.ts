@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import path from 'node:path';
 import { toRunView } from '../../report/view-model.js';
 import { renderSummary } from '../../report/render/terminal.js';
-import { featureLogDir } from '../../run-feature.js';
+import { featureLogDir } from '../../paths.js';
 import { readStatus } from '../../state/file-store.js';
 import { resolveTarget } from '../feature-ref.js';
 import type { CliIO } from '../io.js';

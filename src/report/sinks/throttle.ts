@@ -52,7 +52,15 @@ export class LatestValueThrottle<T> {
     const { value } = this.pending!;
     this.pending = null;
     this.lastStart = this.now();
-    const writing = this.write(value)
+    let started: Promise<void>;
+    try {
+      started = this.write(value);
+    } catch (error) {
+      // A write that throws before returning its promise is reported like one that rejects.
+      this.onError(error);
+      started = Promise.resolve();
+    }
+    const writing = started
       .catch((error: unknown) => this.onError(error))
       .finally(() => {
         this.inFlight = null;
