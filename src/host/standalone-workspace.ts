@@ -80,7 +80,7 @@ async function reuseWorktree(
     const actual = entry.branch === null ? 'a detached HEAD' : `branch ${entry.branch}`;
     throw new KittyError('host', `${wp.id}: worktree ${path} is on ${actual}, expected ${branch}`);
   }
-  ctx.logger.info(`${wp.id}: reusing worktree ${path}`);
+  ctx.logger.debug(`${wp.id}: reusing worktree ${path}`);
   return { wpId: wp.id, path, branch, baseCommit: await recordedBase(ctx, feature, wp, branch) };
 }
 
@@ -125,7 +125,7 @@ async function createWorktree(
   const baseCommit = await gitLine(['rev-parse', 'HEAD'], path);
   await git(['update-ref', BASE_REF_PREFIX + branch, baseCommit], ctx.root);
   const from = starts.length === 0 ? ctx.baseBranch : starts.map((s) => s.branch).join(' + ');
-  ctx.logger.info(
+  ctx.logger.debug(
     `${wp.id}: created worktree ${path} on ${branch} from ${from}${others.length ? ' (merged)' : ''}`,
   );
   return { wpId: wp.id, path, branch, baseCommit };

@@ -127,7 +127,7 @@ export function nextStep(view: RunView, featureRef: string): string {
     case 'paused':
       return `\`${resume}\` continues where it stopped (finished WPs are kept)`;
     case 'failed':
-      return `read the failed WPs' logs, fix the cause (docs/cli.md, Troubleshooting), then \`${resume}\``;
+      return `read the failed WPs' logs, fix the cause (README, Troubleshooting), then \`${resume}\``;
     case 'aborted':
       return `\`${resume}\` picks the run up again (finished WPs are kept)`;
     case 'running':
