@@ -112,7 +112,8 @@ function startRun(event: EventOf<'run_started'>): OrchestrationRun {
   };
 }
 
-function newWp(id: string, title: string, dependencies: readonly string[] | undefined): WPExecution {
+/** A WP's execution before anything happened to it. */
+export function newWp(id: string, title: string, dependencies: readonly string[] | undefined): WPExecution {
   return {
     wpId: id,
     title,

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useStandIns } from '../stand-ins/use-stand-ins.js';
 import { E2E_TIMEOUT_MS, runStep, setUpJob, type JobOptions } from '../stand-ins/action-harness.js';
 import {
   cloneWorkspace,
@@ -10,10 +11,7 @@ import {
   pullRequestPayload,
   SHOP_FEATURE,
   simAgents,
-  TempDirs,
 } from '../stand-ins/action-repo.js';
-import { startCacheService, type CacheServiceStandIn } from '../stand-ins/cache-service.js';
-import { startGitHubStandIn, type GitHubStandIn } from '../stand-ins/github-api.js';
 
 const MARKER = '<!-- kitty-orchestrator:progress feature=001-shop -->';
 
@@ -40,27 +38,16 @@ async function waitForEvents(workspace: string, predicate: (events: Event[]) => 
 }
 
 describe('cancelling the action mid-run', () => {
-  let gh: GitHubStandIn;
-  let cacheService: CacheServiceStandIn;
-  const temp = new TempDirs();
-
-  beforeAll(async () => {
-    gh = await startGitHubStandIn();
-    cacheService = await startCacheService();
-  });
-  afterAll(async () => {
-    await gh.close();
-    await cacheService.close();
-  });
-  afterEach(() => temp.cleanup());
+  const standIns = useStandIns();
+  const { temp } = standIns;
 
   function jobOptions(workspace: string, runAttempt: string): JobOptions {
     const sha = git(workspace, 'rev-parse', 'HEAD');
     return {
       workspace,
-      gh,
-      cache: cacheService,
-      inputs: { feature: '001-shop', 'github-token': gh.token, concurrency: '1' },
+      gh: standIns.gh,
+      cache: standIns.cacheService,
+      inputs: { feature: '001-shop', 'github-token': standIns.gh.token, concurrency: '1' },
       eventName: 'pull_request',
       payload: pullRequestPayload(sha),
       runId: '777',
@@ -91,17 +78,17 @@ describe('cancelling the action mid-run', () => {
         .filter((e) => e.type === 'lane_changed' && e.lane === 'done')
         .map((e) => e.wp!);
       expect(done.length).toBeGreaterThan(0);
-      expect(cacheService.keys().filter((k) => k.includes('-777-'))).toEqual([]);
+      expect(standIns.cacheService.keys().filter((k) => k.includes('-777-'))).toEqual([]);
 
       const post = await runStep(job, 'post');
       expect(post.exitCode, post.stdout).toBe(0);
       expect(post.stdout).toContain('The main step did not finish');
-      expect(cacheService.keys()).toContain('kitty-orchestrator-001-shop-pr-7-777-1-1');
-      const comment = gh.comments.find((c) => c.body.startsWith(MARKER));
+      expect(standIns.cacheService.keys()).toContain('kitty-orchestrator-001-shop-pr-7-777-1-1');
+      const comment = standIns.gh.comments.find((c) => c.body.startsWith(MARKER));
       expect(comment?.body).toContain('⏹️ Cancelled');
       expect(comment?.body).toContain('re-run this job');
-      expect(gh.checkRuns).toHaveLength(1);
-      expect(gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
+      expect(standIns.gh.checkRuns).toHaveLength(1);
+      expect(standIns.gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
       expect(post.summary).toContain('⏹️ Cancelled');
       for (const wp of done) expect(originBranches(origin)).toContain(`001-shop-${wp}`);
 
@@ -123,12 +110,12 @@ describe('cancelling the action mid-run', () => {
         expect(implementations, `${wp} was implemented again`).toHaveLength(1);
       }
       // Still one comment, now final; one check run per job attempt.
-      const ours = gh.comments.filter((c) => c.body.startsWith(MARKER));
+      const ours = standIns.gh.comments.filter((c) => c.body.startsWith(MARKER));
       expect(ours).toHaveLength(1);
       expect(ours[0]!.body).toContain('✅ Completed');
-      expect(gh.checkRuns.map((r) => r.conclusion)).toEqual(['cancelled', 'success']);
-      expect(gh.violations).toEqual([]);
-      expect(cacheService.violations).toEqual([]);
+      expect(standIns.gh.checkRuns.map((r) => r.conclusion)).toEqual(['cancelled', 'success']);
+      expect(standIns.gh.violations).toEqual([]);
+      expect(standIns.cacheService.violations).toEqual([]);
     },
     E2E_TIMEOUT_MS,
   );
@@ -136,8 +123,8 @@ describe('cancelling the action mid-run', () => {
   it(
     'SIGINT (the runner cancelling): agents are stopped, the state saved and the reports finalised by main',
     async () => {
-      gh.comments.length = 0;
-      gh.checkRuns.length = 0;
+      standIns.gh.comments.length = 0;
+      standIns.gh.checkRuns.length = 0;
       const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents({ duration_ms: 20_000 }));
       const workspace = await cloneWorkspace(temp, origin);
       const job = await setUpJob({ ...jobOptions(workspace, '1'), runId: '778' });
@@ -159,16 +146,16 @@ describe('cancelling the action mid-run', () => {
         status: 'paused',
         'state-key': 'kitty-orchestrator-001-shop-pr-7-778-1-1',
       });
-      const comment = gh.comments.find((c) => c.body.startsWith(MARKER));
+      const comment = standIns.gh.comments.find((c) => c.body.startsWith(MARKER));
       expect(comment?.body).toContain('⏸️ Paused');
-      expect(gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
+      expect(standIns.gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
 
       // main finished its work: the post step adds nothing.
-      const requests = gh.requests.length;
+      const requests = standIns.gh.requests.length;
       const post = await runStep(job, 'post');
       expect(post.exitCode).toBe(0);
-      expect(gh.requests.length).toBe(requests);
-      expect(cacheService.keys().filter((k) => k.includes('-778-'))).toEqual([
+      expect(standIns.gh.requests.length).toBe(requests);
+      expect(standIns.cacheService.keys().filter((k) => k.includes('-778-'))).toEqual([
         'kitty-orchestrator-001-shop-pr-7-778-1-1',
       ]);
     },

@@ -1,17 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useStandIns } from '../stand-ins/use-stand-ins.js';
 import type { FeatureSpec } from '../helpers/feature-fixtures.js';
 import { laneEvent } from '../helpers/feature-fixtures.js';
 import { runStep, setUpJob, type JobOptions } from '../stand-ins/action-harness.js';
-import {
-  cloneWorkspace,
-  git,
-  makeOrigin,
-  pullRequestPayload,
-  simAgents,
-  TempDirs,
-} from '../stand-ins/action-repo.js';
-import { startCacheService, type CacheServiceStandIn } from '../stand-ins/cache-service.js';
-import { COMMENT_BODY_LIMIT, startGitHubStandIn, type GitHubStandIn } from '../stand-ins/github-api.js';
+import { cloneWorkspace, git, makeOrigin, pullRequestPayload, simAgents } from '../stand-ins/action-repo.js';
+import { COMMENT_BODY_LIMIT } from '../stand-ins/github-api.js';
 
 /** Two independent WPs: enough events to throttle and one WP to fail, in a short run. */
 const PAIR: FeatureSpec = {
@@ -25,25 +18,9 @@ const PAIR: FeatureSpec = {
 const marker = (slug: string) => `<!-- kitty-orchestrator:progress feature=${slug} -->`;
 
 describe('the action reporting on a PR', () => {
-  let gh: GitHubStandIn;
-  let cacheService: CacheServiceStandIn;
-  const temp = new TempDirs();
+  const standIns = useStandIns();
+  const { temp } = standIns;
   let runId = 9000;
-
-  beforeAll(async () => {
-    gh = await startGitHubStandIn();
-    cacheService = await startCacheService();
-  });
-  afterAll(async () => {
-    await gh.close();
-    await cacheService.close();
-  });
-  beforeEach(() => {
-    gh.comments.length = 0;
-    gh.checkRuns.length = 0;
-    gh.requests.length = 0;
-  });
-  afterEach(() => temp.cleanup());
 
   async function job(feature: FeatureSpec, agents: unknown, inputs: Record<string, string> = {}) {
     const origin = await makeOrigin(temp, feature, agents);
@@ -53,9 +30,14 @@ describe('the action reporting on a PR', () => {
     const prefix = `test${runId}`;
     const options: JobOptions = {
       workspace,
-      gh,
-      cache: cacheService,
-      inputs: { feature: feature.slug, 'github-token': gh.token, 'state-key-prefix': prefix, ...inputs },
+      gh: standIns.gh,
+      cache: standIns.cacheService,
+      inputs: {
+        feature: feature.slug,
+        'github-token': standIns.gh.token,
+        'state-key-prefix': prefix,
+        ...inputs,
+      },
       eventName: 'pull_request',
       payload: pullRequestPayload(sha),
       runId: String(runId++),
@@ -67,24 +49,24 @@ describe('the action reporting on a PR', () => {
   }
 
   it('finds its comment past the first page and edits it at most once per interval', async () => {
-    gh.seedComments('octo', 'shop', 7, 120);
-    const earlier = gh.addComment('octo', 'shop', 7, `${marker('001-shop')}\nfrom an earlier run`);
+    standIns.gh.seedComments('octo', 'shop', 7, 120);
+    const earlier = standIns.gh.addComment('octo', 'shop', 7, `${marker('001-shop')}\nfrom an earlier run`);
     const main = await runStep(await job(PAIR, simAgents(), { 'report-interval-seconds': '3600' }), 'main');
     expect(main.exitCode, main.stdout).toBe(0);
 
-    const ours = gh.comments.filter((c) => c.body.startsWith(marker('001-shop')));
+    const ours = standIns.gh.comments.filter((c) => c.body.startsWith(marker('001-shop')));
     expect(ours.map((c) => c.id)).toEqual([earlier.id]);
     expect(earlier.body).toContain('✅ Completed');
     // Dozens of events, one interval: the first update and the final one, nothing between.
-    expect(gh.count('POST', /\/issues\/7\/comments$/)).toBe(0);
-    expect(gh.count('PATCH', /\/issues\/comments\//)).toBe(2);
-    expect(gh.count('POST', /\/check-runs$/)).toBe(1);
-    expect(gh.count('PATCH', /\/check-runs\//)).toBe(1);
-    expect(gh.violations).toEqual([]);
+    expect(standIns.gh.count('POST', /\/issues\/7\/comments$/)).toBe(0);
+    expect(standIns.gh.count('PATCH', /\/issues\/comments\//)).toBe(2);
+    expect(standIns.gh.count('POST', /\/check-runs$/)).toBe(1);
+    expect(standIns.gh.count('PATCH', /\/check-runs\//)).toBe(1);
+    expect(standIns.gh.violations).toEqual([]);
   });
 
   it('waits out a 403 secondary rate limit and then posts', async () => {
-    gh.failNext({
+    standIns.gh.failNext({
       method: 'POST',
       path: /\/issues\/7\/comments$/,
       status: 403,
@@ -96,10 +78,10 @@ describe('the action reporting on a PR', () => {
     });
     const main = await runStep(await job(PAIR, simAgents(), { reports: 'comment' }), 'main');
     expect(main.exitCode, main.stdout).toBe(0);
-    expect(gh.requests.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([403, 201]);
+    expect(standIns.gh.requests.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([403, 201]);
     expect(main.warnings.join('\n')).toMatch(/secondary rate limit on POST .*retrying in 1 s/);
-    expect(gh.comments.filter((c) => c.body.startsWith(marker('001-shop')))).toHaveLength(1);
-    expect(gh.checkRuns).toEqual([]);
+    expect(standIns.gh.comments.filter((c) => c.body.startsWith(marker('001-shop')))).toHaveLength(1);
+    expect(standIns.gh.checkRuns).toEqual([]);
   });
 
   it('escalates a WP that failed every agent: comment with the log tail, action_required, failed step', async () => {
@@ -112,7 +94,7 @@ describe('the action reporting on a PR', () => {
     expect(main.outputs).toMatchObject({ status: 'paused', 'wps-done': '1', 'wps-failed': '1' });
     expect(main.outputs.escalation).toMatch(/WP02/);
 
-    const escalation = gh.comments.find((c) =>
+    const escalation = standIns.gh.comments.find((c) =>
       c.body.startsWith('<!-- kitty-orchestrator:escalation feature=001-shop wp=WP02 -->'),
     );
     expect(escalation?.body).toContain('WP02 failed every agent');
@@ -120,13 +102,13 @@ describe('the action reporting on a PR', () => {
       /<details><summary>Last \d+ lines of <code>\.kittify\/logs\/001-shop\/WP02-/,
     );
     expect(escalation?.body).toContain('**To resume**');
-    expect(gh.checkRuns[0]).toMatchObject({
+    expect(standIns.gh.checkRuns[0]).toMatchObject({
       conclusion: 'action_required',
       detailsUrl: expect.stringContaining('/actions/runs/'),
     });
-    const progress = gh.comments.find((c) => c.body.startsWith(marker('001-shop')));
+    const progress = standIns.gh.comments.find((c) => c.body.startsWith(marker('001-shop')));
     expect(progress?.body).toContain('⚠️ Needs attention');
-    expect(gh.violations).toEqual([]);
+    expect(standIns.gh.violations).toEqual([]);
   });
 
   it('keeps an oversized progress comment under GitHub\u2019s limit, with a note', async () => {
@@ -143,7 +125,7 @@ describe('the action reporting on a PR', () => {
       'main',
     );
     expect(main.exitCode, main.stdout + main.stderr).toBe(0);
-    const comment = gh.comments.find((c) => c.body.startsWith(marker('002-big')));
+    const comment = standIns.gh.comments.find((c) => c.body.startsWith(marker('002-big')));
     expect(comment).toBeDefined();
     expect(comment!.body.length).toBeLessThanOrEqual(COMMENT_BODY_LIMIT);
     expect(comment!.body).toMatch(
@@ -151,6 +133,6 @@ describe('the action reporting on a PR', () => {
     );
     expect(main.summary).toContain('| WP0900 |');
     expect(main.warnings.filter((w) => /comment/.test(w))).toEqual([]);
-    expect(gh.requests.every((r) => r.status < 400)).toBe(true);
+    expect(standIns.gh.requests.every((r) => r.status < 400)).toBe(true);
   });
 });

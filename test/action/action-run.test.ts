@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useStandIns } from '../stand-ins/use-stand-ins.js';
 import { E2E_TIMEOUT_MS, setUpJob, runStep, type JobOptions } from '../stand-ins/action-harness.js';
 import {
   cloneWorkspace,
@@ -10,40 +11,21 @@ import {
   pullRequestPayload,
   SHOP_FEATURE,
   simAgents,
-  TempDirs,
 } from '../stand-ins/action-repo.js';
-import { startCacheService, type CacheServiceStandIn } from '../stand-ins/cache-service.js';
-import { startGitHubStandIn, type GitHubStandIn } from '../stand-ins/github-api.js';
 
 const MARKER = '<!-- kitty-orchestrator:progress feature=001-shop -->';
 
 describe('the action, run as the runner runs it, against local GitHub and cache stand-ins', () => {
-  let gh: GitHubStandIn;
-  let cacheService: CacheServiceStandIn;
-  const temp = new TempDirs();
-
-  beforeAll(async () => {
-    gh = await startGitHubStandIn();
-    cacheService = await startCacheService();
-  });
-  afterAll(async () => {
-    await gh.close();
-    await cacheService.close();
-  });
-  beforeEach(() => {
-    gh.comments.length = 0;
-    gh.checkRuns.length = 0;
-    gh.requests.length = 0;
-  });
-  afterEach(() => temp.cleanup());
+  const standIns = useStandIns();
+  const { temp } = standIns;
 
   function jobOptions(workspace: string, overrides: Partial<JobOptions> = {}): JobOptions {
     const sha = git(workspace, 'rev-parse', 'HEAD');
     return {
       workspace,
-      gh,
-      cache: cacheService,
-      inputs: { feature: '001-shop', 'github-token': gh.token, 'report-interval-seconds': '0' },
+      gh: standIns.gh,
+      cache: standIns.cacheService,
+      inputs: { feature: '001-shop', 'github-token': standIns.gh.token, 'report-interval-seconds': '0' },
       eventName: 'pull_request',
       payload: pullRequestPayload(sha),
       runId: '4242',
@@ -75,33 +57,35 @@ describe('the action, run as the runner runs it, against local GitHub and cache 
       });
 
       // One comment, edited in place, final.
-      const ours = gh.comments.filter((c) => c.body.startsWith(MARKER));
+      const ours = standIns.gh.comments.filter((c) => c.body.startsWith(MARKER));
       expect(ours).toHaveLength(1);
       expect(ours[0]!.body).toContain('✅ Completed');
       expect(ours[0]!.body).toMatch(/\| WP02 \| Checkout page \| ✅ done \| sim \|/);
       expect(ours[0]!.body).toContain('https://github.com/octo/shop/actions/runs/4242/attempts/1');
 
       // One check run for the feature, on the PR's head commit, completed successfully.
-      expect(gh.checkRuns).toHaveLength(1);
-      expect(gh.checkRuns[0]).toMatchObject({
+      expect(standIns.gh.checkRuns).toHaveLength(1);
+      expect(standIns.gh.checkRuns[0]).toMatchObject({
         name: 'kitty-orchestrator (001-shop)',
         headSha: job.options.sha,
         status: 'completed',
         conclusion: 'success',
       });
-      expect(gh.checkRuns[0]!.output.summary).toContain('| WP03 | Receipts |');
+      expect(standIns.gh.checkRuns[0]!.output.summary).toContain('| WP03 | Receipts |');
 
       expect(main.summary).toContain('3/3 done');
-      expect(cacheService.keys()).toContain('kitty-orchestrator-001-shop-pr-7-4242-1-1');
+      expect(standIns.cacheService.keys()).toContain('kitty-orchestrator-001-shop-pr-7-4242-1-1');
       expect(originBranches(origin)).toEqual(['001-shop-WP01', '001-shop-WP02', '001-shop-WP03', 'main']);
-      expect(gh.violations).toEqual([]);
-      expect(cacheService.violations).toEqual([]);
+      expect(standIns.gh.violations).toEqual([]);
+      expect(standIns.cacheService.violations).toEqual([]);
 
       // The post step sees the main step finished: it saves and posts nothing.
-      const before = { requests: gh.requests.length, keys: cacheService.keys().length };
+      const before = { requests: standIns.gh.requests.length, keys: standIns.cacheService.keys().length };
       const post = await runStep(job, 'post');
       expect(post.exitCode).toBe(0);
-      expect({ requests: gh.requests.length, keys: cacheService.keys().length }).toEqual(before);
+      expect({ requests: standIns.gh.requests.length, keys: standIns.cacheService.keys().length }).toEqual(
+        before,
+      );
 
       // Re-running the job (attempt 2) in a fresh checkout restores the state: nothing is run again.
       const rerunWorkspace = await cloneWorkspace(temp, origin);
@@ -127,8 +111,8 @@ describe('the action, run as the runner runs it, against local GitHub and cache 
         .map((line) => JSON.parse(line) as { type: string; wp?: string });
       const lastStart = events.map((e) => e.type).lastIndexOf('run_started');
       expect(events.slice(lastStart).filter((e) => e.type === 'attempt_started')).toEqual([]);
-      expect(gh.comments.filter((c) => c.body.startsWith(MARKER))).toHaveLength(1);
-      expect(gh.violations).toEqual([]);
+      expect(standIns.gh.comments.filter((c) => c.body.startsWith(MARKER))).toHaveLength(1);
+      expect(standIns.gh.violations).toEqual([]);
     },
     E2E_TIMEOUT_MS,
   );
@@ -156,8 +140,10 @@ describe('the action, run as the runner runs it, against local GitHub and cache 
         'wps-done': '3',
         'state-key': 'kitty-orchestrator-001-shop-main-6000-1-1',
       });
-      expect(gh.comments).toEqual([]);
-      expect(gh.checkRuns.map((r) => [r.headSha, r.conclusion])).toEqual([[job.options.sha, 'success']]);
+      expect(standIns.gh.comments).toEqual([]);
+      expect(standIns.gh.checkRuns.map((r) => [r.headSha, r.conclusion])).toEqual([
+        [job.options.sha, 'success'],
+      ]);
       expect(main.summary).toContain('3/3 done');
       expect(originBranches(origin)).toEqual(['main']);
       const log = await readFile(
@@ -165,7 +151,7 @@ describe('the action, run as the runner runs it, against local GitHub and cache 
         'utf8',
       );
       expect(log).toContain(path.join('dist', 'kitty-sim-agent.mjs'));
-      expect(gh.violations).toEqual([]);
+      expect(standIns.gh.violations).toEqual([]);
     },
     E2E_TIMEOUT_MS,
   );
@@ -174,7 +160,7 @@ describe('the action, run as the runner runs it, against local GitHub and cache 
     const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents());
     const workspace = await cloneWorkspace(temp, origin);
     const sha = git(workspace, 'rev-parse', 'HEAD');
-    const keysBefore = cacheService.log.length;
+    const keysBefore = standIns.cacheService.log.length;
     const job = await setUpJob(
       jobOptions(workspace, { payload: pullRequestPayload(sha, 'mallory/shop'), runId: '5000' }),
     );
@@ -185,13 +171,13 @@ describe('the action, run as the runner runs it, against local GitHub and cache 
       /Refusing to run agents on pull request #7 from mallory\/shop into octo\/shop: .*allow-fork-prs: true/,
     );
     expect(main.outputs.status).toBe('refused');
-    expect(gh.requests).toEqual([]);
-    expect(cacheService.log.length).toBe(keysBefore);
+    expect(standIns.gh.requests).toEqual([]);
+    expect(standIns.cacheService.log.length).toBe(keysBefore);
     expect(originBranches(origin)).toEqual(['main']);
 
     const post = await runStep(job, 'post');
     expect(post.exitCode).toBe(0);
-    expect(gh.requests).toEqual([]);
+    expect(standIns.gh.requests).toEqual([]);
   });
 
   it('names the input at fault and still sets every output', async () => {

@@ -1,26 +1,9 @@
+import { newWp } from '../../src/state/reduce.js';
 import type { AttemptRecord, OrchestrationRun, WPExecution } from '../../src/state/types.js';
 
 /** A WP execution with sensible defaults; `overrides` win. */
 export function wpExecution(wpId: string, overrides: Partial<WPExecution> = {}): WPExecution {
-  return {
-    wpId,
-    title: `Work package ${wpId}`,
-    dependencies: [],
-    lane: 'planned',
-    implementationAgent: null,
-    reviewAgent: null,
-    implementationRetries: 0,
-    reviewRounds: 0,
-    fallbackAgentsTried: [],
-    attempts: [],
-    reviewFeedback: null,
-    lastError: null,
-    startedAt: null,
-    completedAt: null,
-    costUsd: 0,
-    tokens: { input: 0, output: 0 },
-    ...overrides,
-  };
+  return { ...newWp(wpId, `Work package ${wpId}`, []), ...overrides };
 }
 
 export function attempt(overrides: Partial<AttemptRecord> = {}): AttemptRecord {
