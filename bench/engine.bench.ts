@@ -81,7 +81,7 @@ function printCase(r: CaseResult): void {
   );
   const d = r.loopDelay;
   console.log(
-    `   orchestrator event-loop delay, ms: p50 ${ms(d.p50, 1)}  p99 ${ms(d.p99, 1)}  max ${ms(d.max, 1)}`,
+    `   orchestrator event loop late by, ms: p50 ${ms(d.p50, 1)}  p99 ${ms(d.p99, 1)}  max ${ms(d.max, 1)}`,
   );
   const o = m.overtaken;
   console.log(
