@@ -3,7 +3,10 @@ import { mkdtemp, mkdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Feature } from '../../src/feature/types.js';
+import { createStandaloneHost } from '../../src/host/standalone.js';
+import type { Host } from '../../src/host/types.js';
 
 const run = promisify(execFile);
 
@@ -85,5 +88,33 @@ export function makeFeature(repo: string, deps: Record<string, string[]>): Featu
       promptFile: join(dir, 'tasks', `${id}.md`),
       body: '',
     })),
+  };
+}
+
+/**
+ * For one test file: git config isolated for the whole file, a fresh repo and standalone host per test
+ * (removed afterwards). Read `repo` and `host` inside tests, not at collection time.
+ */
+export function useHostRepo(): { readonly repo: string; readonly host: Host } {
+  let restoreConfig: () => Promise<void>;
+  let repo = '';
+  let host: Host | undefined;
+  beforeAll(async () => {
+    restoreConfig = await isolateGitConfig();
+  });
+  afterAll(async () => restoreConfig());
+  beforeEach(async () => {
+    repo = await makeRepo();
+    host = createStandaloneHost({ repoDir: repo });
+  });
+  afterEach(async () => rm(repo, { recursive: true, force: true }));
+  return {
+    get repo() {
+      return repo;
+    },
+    get host() {
+      if (!host) throw new Error('the host repo is made before each test');
+      return host;
+    },
   };
 }

@@ -1,71 +1,58 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createStandaloneHost } from '../../src/host/standalone.js';
-import type { Host } from '../../src/host/types.js';
-import { commitFile, isolateGitConfig, makeFeature, makeRepo, plainGit, sh } from './git-fixture.js';
+import { commitFile, makeFeature, plainGit, sh, useHostRepo } from './git-fixture.js';
 
-let restoreConfig: () => Promise<void>;
-let repo: string;
-let host: Host;
-
-beforeAll(async () => {
-  restoreConfig = await isolateGitConfig();
-});
-afterAll(async () => restoreConfig());
-beforeEach(async () => {
-  repo = await makeRepo();
-  host = createStandaloneHost({ repoDir: repo });
-});
-afterEach(async () => rm(repo, { recursive: true, force: true }));
+const fixture = useHostRepo();
 
 describe('standalone host: the WP branch', () => {
-  it('commits leftovers (untracked files too) as kitty-orchestrator when the repo has no identity', async () => {
-    const ws = await host.prepareWorkspace(makeFeature(repo, { WP01: [] }), 'WP01');
-    expect(await host.commitLeftovers(ws, 'nothing')).toBeNull();
+  it('commits leftovers (untracked files too) as kitty-orchestrator when the fixture.repo has no identity', async () => {
+    const ws = await fixture.host.prepareWorkspace(makeFeature(fixture.repo, { WP01: [] }), 'WP01');
+    expect(await fixture.host.commitLeftovers(ws, 'nothing')).toBeNull();
     await writeFile(join(ws.path, 'README.md'), 'hello\nchanged\n');
     await writeFile(join(ws.path, 'new.txt'), 'brand new\n');
-    const hash = await host.commitLeftovers(ws, 'WP01: leftovers');
+    const hash = await fixture.host.commitLeftovers(ws, 'WP01: leftovers');
     expect(hash).toBe(await plainGit(ws.path, 'rev-parse', 'HEAD'));
     expect(await plainGit(ws.path, 'log', '-1', '--format=%an <%ae>|%s')).toBe(
       'kitty-orchestrator <kitty-orchestrator@users.noreply.github.com>|WP01: leftovers',
     );
     expect(await plainGit(ws.path, 'status', '--porcelain')).toBe('');
-    expect(await host.newCommits(ws)).toEqual([hash]);
+    expect(await fixture.host.newCommits(ws)).toEqual([hash]);
   });
 
   it("keeps the user's identity when one is configured", async () => {
-    await plainGit(repo, 'config', 'user.name', 'Ada');
-    await plainGit(repo, 'config', 'user.email', 'ada@example.com');
-    const ws = await host.prepareWorkspace(makeFeature(repo, { WP01: [] }), 'WP01');
+    await plainGit(fixture.repo, 'config', 'user.name', 'Ada');
+    await plainGit(fixture.repo, 'config', 'user.email', 'ada@example.com');
+    const ws = await fixture.host.prepareWorkspace(makeFeature(fixture.repo, { WP01: [] }), 'WP01');
     await writeFile(join(ws.path, 'x.txt'), 'x\n');
-    await host.commitLeftovers(ws, 'leftovers');
+    await fixture.host.commitLeftovers(ws, 'leftovers');
     expect(await plainGit(ws.path, 'log', '-1', '--format=%an <%ae>')).toBe('Ada <ada@example.com>');
   });
 
   it('refuses to commit leftovers when the agent switched the worktree to another branch', async () => {
-    const ws = await host.prepareWorkspace(makeFeature(repo, { WP01: [] }), 'WP01');
+    const ws = await fixture.host.prepareWorkspace(makeFeature(fixture.repo, { WP01: [] }), 'WP01');
     await sh(ws.path, 'checkout', '--quiet', '-b', 'agent-branch');
     await writeFile(join(ws.path, 'x.txt'), 'x\n');
-    await expect(host.commitLeftovers(ws, 'm')).rejects.toThrow(
+    await expect(fixture.host.commitLeftovers(ws, 'm')).rejects.toThrow(
       /WP01: worktree .* is on branch agent-branch/,
     );
   });
 
   it('lists new commits newest first and diffs the work against the base', async () => {
-    const ws = await host.prepareWorkspace(makeFeature(repo, { WP01: [] }), 'WP01');
+    const ws = await fixture.host.prepareWorkspace(makeFeature(fixture.repo, { WP01: [] }), 'WP01');
     const first = await commitFile(ws.path, 'src/a.ts', 'export const a = 1;\n', 'first');
     const second = await commitFile(ws.path, 'src/b.ts', 'export const b = 2;\n', 'second');
-    expect(await host.newCommits(ws)).toEqual([second, first]);
-    const diff = await host.diff(ws);
+    expect(await fixture.host.newCommits(ws)).toEqual([second, first]);
+    const diff = await fixture.host.diff(ws);
     expect(diff).toMatch(/src\/a\.ts \| 1 \+/);
     expect(diff).toContain('+export const b = 2;');
     expect(diff).not.toContain('README');
   });
 
   it('cuts a large diff with a note', async () => {
-    const small = createStandaloneHost({ repoDir: repo, maxDiffChars: 500 });
-    const ws = await small.prepareWorkspace(makeFeature(repo, { WP01: [] }), 'WP01');
+    const small = createStandaloneHost({ repoDir: fixture.repo, maxDiffChars: 500 });
+    const ws = await small.prepareWorkspace(makeFeature(fixture.repo, { WP01: [] }), 'WP01');
     await commitFile(ws.path, 'big.txt', 'line of text\n'.repeat(1000), 'big');
     const diff = await small.diff(ws);
     expect(diff).toMatch(
@@ -90,64 +77,69 @@ describe('standalone host: markSubtasksDone', () => {
   ].join('\n');
 
   it("ticks only the WP's boxes, writes only on a change and does not commit", async () => {
-    const feature = makeFeature(repo, { WP01: [], WP02: [] });
+    const feature = makeFeature(fixture.repo, { WP01: [], WP02: [] });
     const file = join(feature.dir, 'tasks.md');
     await mkdir(feature.dir, { recursive: true });
     await writeFile(file, tasksMd);
-    await sh(repo, 'add', '.');
-    await sh(repo, 'commit', '--quiet', '-m', 'tasks');
-    await host.markSubtasksDone(feature, 'WP01');
+    await sh(fixture.repo, 'add', '.');
+    await sh(fixture.repo, 'commit', '--quiet', '-m', 'tasks');
+    await fixture.host.markSubtasksDone(feature, 'WP01');
     const ticked = await readFile(file, 'utf8');
     expect(ticked).toBe(tasksMd.replace('- [ ] T001', '- [x] T001').replace('- [ ] T003', '- [x] T003'));
-    expect(await plainGit(repo, 'status', '--porcelain')).toBe('M kitty-specs/001-demo/tasks.md');
+    expect(await plainGit(fixture.repo, 'status', '--porcelain')).toBe('M kitty-specs/001-demo/tasks.md');
     const inode = (await stat(file)).ino;
-    await host.markSubtasksDone(feature, 'WP01');
+    await fixture.host.markSubtasksDone(feature, 'WP01');
     expect((await stat(file)).ino).toBe(inode);
     expect(await readFile(file, 'utf8')).toBe(ticked);
   });
 
   it('loses no tick when two WPs finish at once', async () => {
-    const feature = makeFeature(repo, { WP01: [], WP02: [] });
+    const feature = makeFeature(fixture.repo, { WP01: [], WP02: [] });
     await mkdir(feature.dir, { recursive: true });
     await writeFile(join(feature.dir, 'tasks.md'), tasksMd);
-    await Promise.all([host.markSubtasksDone(feature, 'WP01'), host.markSubtasksDone(feature, 'WP02')]);
+    await Promise.all([
+      fixture.host.markSubtasksDone(feature, 'WP01'),
+      fixture.host.markSubtasksDone(feature, 'WP02'),
+    ]);
     expect(await readFile(join(feature.dir, 'tasks.md'), 'utf8')).not.toContain('- [ ]');
   });
 
   it('does nothing when the feature has no tasks.md', async () => {
-    const feature = makeFeature(repo, { WP01: [] });
-    await expect(host.markSubtasksDone(feature, 'WP01')).resolves.toBeUndefined();
+    const feature = makeFeature(fixture.repo, { WP01: [] });
+    await expect(fixture.host.markSubtasksDone(feature, 'WP01')).resolves.toBeUndefined();
   });
 });
 
 describe('standalone host: cleanup', () => {
   it('removes merged worktrees and keeps unmerged and dirty ones', async () => {
-    const feature = makeFeature(repo, { WP01: [], WP02: [], WP03: [] });
-    const merged = await host.prepareWorkspace(feature, 'WP01');
+    const feature = makeFeature(fixture.repo, { WP01: [], WP02: [], WP03: [] });
+    const merged = await fixture.host.prepareWorkspace(feature, 'WP01');
     await commitFile(merged.path, 'one.txt', '1\n', 'WP01');
-    await sh(repo, 'merge', '--quiet', '--no-edit', '--no-ff', merged.branch);
-    const unmerged = await host.prepareWorkspace(feature, 'WP02');
+    await sh(fixture.repo, 'merge', '--quiet', '--no-edit', '--no-ff', merged.branch);
+    const unmerged = await fixture.host.prepareWorkspace(feature, 'WP02');
     await commitFile(unmerged.path, 'two.txt', '2\n', 'WP02');
-    const dirty = await host.prepareWorkspace(feature, 'WP03');
+    const dirty = await fixture.host.prepareWorkspace(feature, 'WP03');
     await writeFile(join(dirty.path, 'scratch.txt'), 'not committed\n');
     // Another feature whose slug starts the same: not ours to clean.
-    const otherFeature = { ...makeFeature(repo, { WP01: [] }), slug: '001-demo-extra' };
-    await host.prepareWorkspace(otherFeature, 'WP01');
+    const otherFeature = { ...makeFeature(fixture.repo, { WP01: [] }), slug: '001-demo-extra' };
+    await fixture.host.prepareWorkspace(otherFeature, 'WP01');
 
-    const result = await host.cleanup(feature);
+    const result = await fixture.host.cleanup(feature);
     expect(result.removed).toEqual([merged.path]);
     expect(result.kept).toEqual([
       { path: unmerged.path, reason: 'has 1 unmerged commit' },
       { path: dirty.path, reason: 'has uncommitted changes' },
     ]);
-    const branches = await plainGit(repo, 'branch', '--format=%(refname:short)');
+    const branches = await plainGit(fixture.repo, 'branch', '--format=%(refname:short)');
     expect(branches.split('\n').sort()).toEqual([
       '001-demo-WP02',
       '001-demo-WP03',
       '001-demo-extra-WP01',
       'main',
     ]);
-    expect(await plainGit(repo, 'for-each-ref', 'refs/kitty-orchestrator/base/001-demo-WP01')).toBe('');
+    expect(await plainGit(fixture.repo, 'for-each-ref', 'refs/kitty-orchestrator/base/001-demo-WP01')).toBe(
+      '',
+    );
     expect(await readFile(join(dirty.path, 'scratch.txt'), 'utf8')).toBe('not committed\n');
   });
 });
