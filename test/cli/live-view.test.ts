@@ -4,7 +4,7 @@
  * cut into frames. Both runs start at once to keep the wall time down.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,8 +52,11 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  */
 const cli = (args: string[]) => ['node', '--import', 'tsx', 'src/cli/main.ts', ...args];
 
-function tmuxTerminal(args: string[]): Terminal {
+const RECORD_EXIT = path.join(ROOT, 'test/helpers/record-exit.ts');
+
+function tmuxTerminal(args: string[], dir: string): Terminal {
   const socket = `kitty-live-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const statusFile = path.join(dir, `${socket}.exit`);
   const tmux = (...a: string[]) =>
     execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...a], { encoding: 'utf8' });
   // Several arguments: tmux runs the command itself, no shell in between to catch the Ctrl+C.
@@ -68,9 +71,14 @@ function tmuxTerminal(args: string[]): Terminal {
     String(ROWS),
     '-c',
     ROOT,
+    'node',
+    '--import',
+    'tsx',
+    RECORD_EXIT,
+    statusFile,
     ...cli(args),
   );
-  // Keep the pane after the CLI ends, to read its last screen and its exit status.
+  // Keep the pane after the CLI ends, to read its last screen.
   tmux('set-option', '-t', 'kitty', 'remain-on-exit', 'on');
   return {
     // -J joins wrapped lines: a line longer than the pane is one the live view let wrap.
@@ -79,16 +87,8 @@ function tmuxTerminal(args: string[]): Terminal {
     interrupt: () => void tmux('send-keys', '-t', 'kitty', 'C-c'),
     exitCode: async () => {
       for (;;) {
-        const [dead, status] = tmux(
-          'display-message',
-          '-p',
-          '-t',
-          'kitty',
-          '#{pane_dead} #{pane_dead_status}',
-        )
-          .trim()
-          .split(' ');
-        if (dead === '1') return Number(status);
+        const status = await readFile(statusFile, 'utf8').catch(() => '');
+        if (status.endsWith('\n')) return Number(status);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
@@ -148,7 +148,7 @@ describe.skipIf(!DRIVER)(`live view in a pseudo-terminal (${DRIVER ?? 'none'})`,
   let dir: string;
   let full: Terminal;
   let interrupted: Terminal;
-  const open = (args: string[]) => (DRIVER === 'tmux' ? tmuxTerminal(args) : scriptTerminal(args));
+  const open = (args: string[]) => (DRIVER === 'tmux' ? tmuxTerminal(args, dir) : scriptTerminal(args));
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'kitty-live-'));
