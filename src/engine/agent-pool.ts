@@ -1,5 +1,5 @@
 import type { Config, Role } from '../config/schema.js';
-import { canEverServe, selectAgent } from '../scheduler/select-agent.js';
+import { canEverServe, candidatesFor, selectAgent } from '../scheduler/select-agent.js';
 import type { AgentHealth } from '../scheduler/types.js';
 import type { Clock } from './types.js';
 
@@ -9,14 +9,32 @@ export interface Lease {
   singleAgentDelayMs: number;
 }
 
+/** What a job of an in-flight WP asks for: a slot on `agent` exactly (a retry), or on the best one for `role`. */
+export interface LeaseRequest {
+  role: Role;
+  exclude: readonly string[];
+  implementer?: string | undefined;
+  agent?: string | undefined;
+}
+
+/** A job waiting in `acquire`; `lease` is set when a freed slot was handed to it. */
+interface QueuedRequest {
+  request: LeaseRequest;
+  lease: Lease | null;
+}
+
 /**
  * The run's agents: their health (failures, cool-downs, disabled after an auth failure) and how many
  * invocations each has in flight. Selection itself is the scheduler's pure `selectAgent`.
+ *
+ * Jobs of WPs already under way (reviews, reworks, retries) wait in `acquire`, and a freed slot is handed to
+ * them at once, before the scheduler hears of it: a WP in flight finishes before a new one takes its agent.
  */
 export class AgentPool {
   readonly health = new Map<string, AgentHealth>();
   readonly #running = new Map<string, number>();
   #waiters: (() => void)[] = [];
+  #queue: QueuedRequest[] = [];
 
   constructor(
     private readonly config: Config,
@@ -67,6 +85,48 @@ export class AgentPool {
     return { agent, singleAgentDelayMs: 0 };
   }
 
+  /**
+   * Wait for a slot for an in-flight WP's job (first come, first served, ahead of new WPs); null on abort or
+   * when no agent can ever serve the request.
+   */
+  async acquire(request: LeaseRequest, signal: AbortSignal): Promise<Lease | null> {
+    const queued: QueuedRequest = { request, lease: null };
+    for (;;) {
+      if (signal.aborted) return null;
+      const lease = this.#take(request);
+      if (lease) return lease;
+      if (request.agent === undefined && !this.canServe(request.role, request.exclude)) return null;
+      this.#queue.push(queued);
+      try {
+        await this.changed(signal);
+      } finally {
+        this.#queue = this.#queue.filter((entry) => entry !== queued);
+      }
+      if (queued.lease && signal.aborted) this.release(queued.lease.agent);
+      else if (queued.lease) return queued.lease;
+    }
+  }
+
+  #take(request: LeaseRequest): Lease | null {
+    return request.agent === undefined
+      ? this.tryAcquire(request.role, request.exclude, request.implementer)
+      : this.tryAcquireAgent(request.agent);
+  }
+
+  /**
+   * Whether `agent` would review its own implementation: no other agent can ever review (single-agent mode).
+   * Its implementation slot is then kept for the review, so a new WP cannot take it in between.
+   */
+  reviewsOwnWork(agent: string): boolean {
+    const reviewers = candidatesFor('review', this.config, this.health);
+    return reviewers.length > 0 && reviewers.every((id) => id === agent);
+  }
+
+  /** The slot an implementation kept, turned into its review's lease (with the single-agent delay). */
+  reviewLease(kept: Lease): Lease {
+    return { agent: kept.agent, singleAgentDelayMs: this.config.single_agent_mode.delay_seconds * 1000 };
+  }
+
   /** Whether some agent not in `exclude` could ever take `role` (busy or cooling down counts as "could"). */
   canServe(role: Role, exclude: readonly string[]): boolean {
     return canEverServe(role, this.config, this.#view(exclude));
@@ -105,6 +165,7 @@ export class AgentPool {
   }
 
   #notify(): void {
+    for (const queued of this.#queue) queued.lease ??= this.#take(queued.request);
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const wake of waiters) wake();

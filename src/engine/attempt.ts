@@ -28,6 +28,8 @@ export interface AttemptSpec {
   cwd: string;
   /** Checks the parsed result before it is recorded (the implementation's verify step); may turn it into a failure. */
   check?: ((result: AgentResult) => Promise<AgentResult>) | undefined;
+  /** Called as soon as the agent's process has exited, before its answer is parsed and checked. */
+  onProcessExit?: (() => void) | undefined;
 }
 
 export type AttemptOutcome = { interrupted: true } | { interrupted: false; result: AgentResult };
@@ -85,6 +87,7 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
     },
     signal: ctx.signal,
   });
+  spec.onProcessExit?.();
   await pidWritten.catch(() => undefined);
   await rm(pidFile, { force: true });
   if (outcome.stoppedBy === 'abort') return { interrupted: true };

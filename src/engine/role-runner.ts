@@ -6,7 +6,8 @@ import { decide } from './policy.js';
 import type { Clock } from './types.js';
 
 export type RoleOutcome =
-  | { kind: 'ok'; agent: string; result: AgentResult }
+  /** `kept`: the agent's slot, still held, when the job asked to keep it (`keepSlot`). */
+  | { kind: 'ok'; agent: string; result: AgentResult; kept?: Lease | undefined }
   | { kind: 'failed'; reason: string }
   | { kind: 'interrupted' };
 
@@ -27,6 +28,11 @@ export interface RoleJob {
   /** Builds the prompt; `lastFailure` is the previous failed attempt of this job, if any. */
   prompt: (agent: string, lastFailure: AgentResult | null) => Promise<string> | string;
   check?: ((result: AgentResult) => Promise<AgentResult>) | undefined;
+  /**
+   * Whether to keep `agent`'s slot past a successful attempt, for the WP's next step (otherwise the slot is
+   * freed the moment the agent's process exits, before checks, so another job can start).
+   */
+  keepSlot?: ((agent: string) => boolean) | undefined;
 }
 
 /** Mutable bookkeeping of one job: which agents it gave up on, who it is pinned to, how often each failed. */
@@ -45,16 +51,16 @@ function nextAttemptNumber(ctx: RoleContext, wpId: string, role: Role): number {
 }
 
 /** Get a lease for the job, waiting for a busy or cooling agent; null when no agent can ever serve it. */
-async function acquire(ctx: RoleContext, job: RoleJob, state: JobState): Promise<Lease | null> {
-  for (;;) {
-    if (ctx.signal.aborted) return null;
-    const lease = state.pinned
-      ? ctx.pool.tryAcquireAgent(state.pinned)
-      : ctx.pool.tryAcquire(job.role, state.excluded, job.implementer);
-    if (lease) return lease;
-    if (!state.pinned && !ctx.pool.canServe(job.role, state.excluded)) return null;
-    await ctx.pool.changed(ctx.signal);
-  }
+function acquire(ctx: RoleContext, job: RoleJob, state: JobState): Promise<Lease | null> {
+  return ctx.pool.acquire(
+    {
+      role: job.role,
+      exclude: state.excluded,
+      implementer: job.implementer,
+      agent: state.pinned ?? undefined,
+    },
+    ctx.signal,
+  );
 }
 
 /**
@@ -91,6 +97,12 @@ async function attemptWith(
   lease: Lease,
 ): Promise<RoleOutcome | null> {
   const { agent } = lease;
+  const keep = job.keepSlot?.(agent) ?? false;
+  let held = true;
+  const release = () => {
+    if (held) ctx.pool.release(agent);
+    held = false;
+  };
   try {
     if (state.current && state.current !== agent) {
       await ctx.recorder.record({
@@ -113,15 +125,19 @@ async function attemptWith(
       prompt: await job.prompt(agent, state.lastFailure),
       cwd: job.cwd,
       check: job.check,
+      onProcessExit: keep ? undefined : release,
     });
     if (outcome.interrupted) return { kind: 'interrupted' };
     if (outcome.result.success) {
       ctx.pool.succeeded(agent);
-      return { kind: 'ok', agent, result: outcome.result };
+      if (!keep) return { kind: 'ok', agent, result: outcome.result };
+      held = false; // handed to the caller
+      return { kind: 'ok', agent, result: outcome.result, kept: lease };
     }
+    release();
     return await afterFailure(ctx, job, state, agent, outcome.result);
   } finally {
-    ctx.pool.release(agent);
+    release();
   }
 }
 

@@ -1,6 +1,7 @@
 import { buildGraph, type WorkGraph } from '../graph/work-graph.js';
 import type { Lane, WorkPackage } from '../feature/types.js';
 import { readyWps } from '../scheduler/plan.js';
+import type { Workspace } from '../host/types.js';
 import type { OrchestrationRun } from '../state/types.js';
 import { AgentPool } from './agent-pool.js';
 import { systemClock } from './clock.js';
@@ -100,18 +101,24 @@ function startable(ctx: CycleContext, graph: WorkGraph, active: ReadonlyMap<stri
   return [...cutOff, ...readyWps(graph, lanesOf(run), new Set(active.keys()))];
 }
 
-/** The scheduling loop: start ready WPs (longest remaining path first) while an implementer is free. */
+/**
+ * The scheduling loop: start ready WPs (longest remaining path first) while an implementer is free. Worktrees
+ * of the next ready WPs are prepared ahead, without a slot, so a freed slot goes straight to an agent.
+ */
 async function schedule(ctx: CycleContext): Promise<void> {
   const graph = buildGraph(ctx.feature.workPackages);
   const byId = new Map<string, WorkPackage>(ctx.feature.workPackages.map((wp) => [wp.id, wp]));
   const active = new Map<string, Promise<void>>();
+  const workspaces = new WorkspacePrefetch(ctx);
   while (!ctx.signal.aborted) {
     const ready = startable(ctx, graph, active);
+    workspaces.prepare(ready.slice(0, ctx.config.global.concurrency));
     for (const id of ready) {
       if (active.size >= ctx.config.global.concurrency) break;
+      if (!workspaces.isSettled(id)) continue;
       const lease = ctx.pool.tryAcquire('implementation', []);
       if (!lease) break;
-      const started = runWorkPackage(ctx, byId.get(id)!, lease).then((result) =>
+      const started = runWorkPackage(ctx, byId.get(id)!, lease, workspaces.take(id)).then((result) =>
         result === 'failed' ? blockDependents(ctx, graph.transitiveDependents(id), id) : undefined,
       );
       active.set(
@@ -119,16 +126,65 @@ async function schedule(ctx: CycleContext): Promise<void> {
         started.finally(() => active.delete(id)),
       );
     }
-    if (active.size === 0) {
+    if (active.size === 0 && !workspaces.busy) {
       if (ready.length === 0) break;
       if (!ctx.pool.canServe('implementation', [])) {
         await failUnservable(ctx, ready);
         continue;
       }
     }
-    await Promise.race([...active.values(), ctx.pool.changed(ctx.signal)]);
+    await Promise.race([...active.values(), workspaces.next(), ctx.pool.changed(ctx.signal)]);
   }
   await Promise.allSettled(active.values());
+  await workspaces.drain();
+}
+
+/** Worktrees prepared ahead of their WPs' start, in the order asked (the host makes them one at a time). */
+class WorkspacePrefetch {
+  readonly #prepared = new Map<string, { workspace: Promise<Workspace>; settled: Promise<void> }>();
+  readonly #settled = new Set<string>();
+
+  constructor(private readonly ctx: CycleContext) {}
+
+  prepare(ids: readonly string[]): void {
+    for (const id of ids) {
+      if (this.#prepared.has(id)) continue;
+      const workspace = this.ctx.host.prepareWorkspace(this.ctx.feature, id);
+      // A failure is the WP's own: runWorkPackage sees it when it takes the workspace.
+      const settled = workspace.then(
+        () => void this.#settled.add(id),
+        () => void this.#settled.add(id),
+      );
+      this.#prepared.set(id, { workspace, settled });
+    }
+  }
+
+  get busy(): boolean {
+    return this.#prepared.size > this.#settled.size;
+  }
+
+  isSettled(id: string): boolean {
+    return this.#settled.has(id);
+  }
+
+  /** The WP's prepared workspace (or its failure), handed over once. */
+  take(id: string): Promise<Workspace> {
+    const { workspace } = this.#prepared.get(id)!;
+    this.#prepared.delete(id);
+    this.#settled.delete(id);
+    return workspace;
+  }
+
+  /** Resolves when a preparation under way settles; never when none is. */
+  next(): Promise<void> {
+    const waiting = [...this.#prepared].filter(([id]) => !this.#settled.has(id));
+    return waiting.length ? Promise.race(waiting.map(([, p]) => p.settled)) : new Promise(() => {});
+  }
+
+  /** Wait for every preparation still running, so none outlives the run (and its lock). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.#prepared.values()].map((p) => p.settled));
+  }
 }
 
 async function blockDependents(

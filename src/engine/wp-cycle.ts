@@ -61,31 +61,34 @@ export async function runWorkPackage(
   ctx: CycleContext,
   wp: WorkPackage,
   lease?: Lease,
+  workspace?: Promise<Workspace>,
 ): Promise<CycleResult> {
   let ws: Workspace;
   try {
-    ws = await ctx.host.prepareWorkspace(ctx.feature, wp.id);
+    ws = await (workspace ?? ctx.host.prepareWorkspace(ctx.feature, wp.id));
   } catch (error) {
     if (lease) ctx.pool.release(lease.agent);
     if (!isKittyError(error)) throw error;
     return fail(ctx, wp.id, errorMessage(error));
   }
   let start = await startPoint(ctx, wp.id, ws);
-  let pendingLease = lease;
+  // The scheduler's lease is for an implementation; a resumed WP that goes straight to review gives it back.
+  if (start.phase === 'review' && lease) ctx.pool.release(lease.agent);
+  let implLease = start.phase === 'implement' ? lease : undefined;
   for (;;) {
     let implementer = start.implementer;
     let summary = start.summary;
+    let reviewLease: Lease | undefined;
     if (start.phase === 'implement') {
-      const impl = await implement(ctx, wp, ws, start.rework, pendingLease);
-      pendingLease = undefined;
+      const impl = await implement(ctx, wp, ws, start.rework, implLease);
+      implLease = undefined;
       if (impl.kind !== 'ok')
         return impl.kind === 'interrupted' ? 'interrupted' : fail(ctx, wp.id, impl.reason);
       implementer = impl.agent;
       summary = impl.result.summary;
+      reviewLease = impl.kept && ctx.pool.reviewLease(impl.kept);
     }
-    if (pendingLease) ctx.pool.release(pendingLease.agent);
-    pendingLease = undefined;
-    const review = await reviewRound(ctx, wp, ws, implementer ?? 'unknown', summary);
+    const review = await reviewRound(ctx, wp, ws, implementer ?? 'unknown', summary, reviewLease);
     if (review.kind !== 'ok')
       return review.kind === 'interrupted' ? 'interrupted' : fail(ctx, wp.id, review.reason);
     const verdict = review.result.verdict!;
@@ -118,6 +121,8 @@ async function implement(
     role: 'implementation',
     cwd: ws.path,
     lease,
+    // Single-agent mode: the implementer reviews next, so its slot goes straight on to the review.
+    keepSlot: (agent) => ctx.pool.reviewsOwnWork(agent),
     prompt: (_agent, lastFailure) =>
       implementationPrompt({
         feature: ctx.feature,
@@ -151,14 +156,19 @@ async function reviewRound(
   ws: Workspace,
   implementer: string,
   summary: string,
+  lease: Lease | undefined,
 ) {
   await ctx.recorder.record({ type: 'lane_changed', wp: wp.id, lane: 'in_review' });
-  const diff = await ctx.host.diff(ws);
+  const diff = await ctx.host.diff(ws).catch((error: unknown) => {
+    if (lease) ctx.pool.release(lease.agent);
+    throw error;
+  });
   return runRole(ctx, {
     wpId: wp.id,
     role: 'review',
     cwd: ws.path,
     implementer,
+    lease,
     prompt: () =>
       reviewPrompt({ feature: ctx.feature, wp, implementer, implementationSummary: summary, diff }),
   });

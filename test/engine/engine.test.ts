@@ -58,6 +58,18 @@ describe('orchestration with the sim agent', () => {
     expect(run.status).toBe('completed');
   });
 
+  it('single-agent mode: a WP goes on to its review before the next WP takes the agent', async () => {
+    const config = simConfig({}, { agents: { sim: { max_concurrent: 1, options: { duration_ms: 50 } } } });
+    const repo = await makeRepo(independentWps(2), config);
+    const { run } = await repo.run();
+    expect(run.status).toBe('completed');
+    const attempts = Object.values(run.workPackages)
+      .flatMap((wp) => wp.attempts.map((a) => ({ at: a.startedAt, step: `${wp.wpId} ${a.role}` })))
+      .sort((a, b) => a.at.localeCompare(b.at))
+      .map((a) => a.step);
+    expect(attempts).toEqual(['WP01 implementation', 'WP01 review', 'WP02 implementation', 'WP02 review']);
+  });
+
   it('skips a configured agent whose CLI is not installed, with a warning', async () => {
     const config = {
       version: '1.0',
