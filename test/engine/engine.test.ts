@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readInvocations } from '../fake-agents/index.js';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { independentWps, makeRepo, silentLogger, simConfig } from './harness.js';
 
@@ -68,6 +69,16 @@ describe('orchestration with the sim agent', () => {
       .sort((a, b) => a.at.localeCompare(b.at))
       .map((a) => a.step);
     expect(attempts).toEqual(['WP01 implementation', 'WP01 review', 'WP02 implementation', 'WP02 review']);
+  });
+
+  it('fails a WP whose worktree cannot be made, and finishes the others', async () => {
+    const repo = await makeRepo(independentWps(2), simConfig());
+    await mkdir(path.join(repo.dir, '.worktrees', `${repo.slug}-WP01`), { recursive: true });
+    const { run } = await repo.run();
+    expect(run.status).toBe('paused');
+    expect(run.workPackages.WP01!.lane).toBe('failed');
+    expect(run.workPackages.WP01!.lastError).toMatch(/exists but is not a git worktree/);
+    expect(run.workPackages.WP02!.lane).toBe('done');
   });
 
   it('skips a configured agent whose CLI is not installed, with a warning', async () => {
