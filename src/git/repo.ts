@@ -29,6 +29,32 @@ export async function isDirty(cwd: string): Promise<boolean> {
   return (await git(['status', '--porcelain'], cwd)).trim() !== '';
 }
 
+/**
+ * The checked-out branch (null on a detached HEAD) and whether there are uncommitted changes (untracked files
+ * included, ignored files not), from one `git status`. Porcelain v2 headers are stable and never translated.
+ */
+export async function branchStatus(cwd: string): Promise<{ branch: string | null; dirty: boolean }> {
+  const lines = (await git(['status', '--porcelain=v2', '--branch'], cwd)).split('\n').filter(Boolean);
+  const head = lines.find((line) => line.startsWith('# branch.head '))?.slice('# branch.head '.length);
+  return {
+    branch: head === undefined || head === '(detached)' ? null : head,
+    dirty: lines.some((line) => !line.startsWith('#')),
+  };
+}
+
+/** The commits the given local branches point to, looked up in one process; missing branches are absent. */
+export async function branchTips(branches: readonly string[], cwd: string): Promise<Map<string, string>> {
+  const refs = branches.map((branch) => `refs/heads/${branch}`);
+  const out = await git(['for-each-ref', '--format=%(objectname) %(refname)', ...refs], cwd);
+  const tips = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const [commit = '', ref = ''] = line.split(' ');
+    // A pattern also matches refs below it (`refs/heads/a` matches `refs/heads/a/b`): keep exact names only.
+    if (refs.includes(ref)) tips.set(ref.slice('refs/heads/'.length), commit);
+  }
+  return tips;
+}
+
 /** Commits reachable from `to` but not from `from`, newest first. */
 export async function commitsBetween(from: string, to: string, cwd: string): Promise<string[]> {
   const out = await gitLine(['rev-list', `${from}..${to}`], cwd);
@@ -38,15 +64,35 @@ export async function commitsBetween(from: string, to: string, cwd: string): Pro
 const FALLBACK_NAME = 'kitty-orchestrator';
 const FALLBACK_EMAIL = 'kitty-orchestrator@users.noreply.github.com';
 
+/** Identities by directory: asked once per worktree, not once per commit. Failures are not kept. */
+const identities = new Map<string, Promise<string[]>>();
+
 /**
  * `-c` options that give git an identity when the repository has none (a fresh CI runner): commits and merge
  * commits would fail otherwise. Empty when the user configured one, which then wins.
  */
-export async function identityArgs(cwd: string): Promise<string[]> {
-  const name = await tryGit(['config', '--get', 'user.name'], cwd);
-  const email = await tryGit(['config', '--get', 'user.email'], cwd);
+export function identityArgs(cwd: string): Promise<string[]> {
+  let args = identities.get(cwd);
+  if (args === undefined) {
+    args = readIdentityArgs(cwd);
+    identities.set(cwd, args);
+    args.catch(() => identities.delete(cwd));
+  }
+  return args;
+}
+
+async function readIdentityArgs(cwd: string): Promise<string[]> {
+  // One process for both keys; exit 1 means neither is set. Like `--get`, the last value of a key wins.
+  const result = await tryGit(['config', '--get-regexp', '^user\\.(name|email)$'], cwd);
+  const values = new Map<string, string>();
+  if (result.exitCode === 0) {
+    for (const line of result.stdout.split('\n')) {
+      const space = line.indexOf(' ');
+      if (space > 0) values.set(line.slice(0, space), line.slice(space + 1).trim());
+    }
+  }
   const args: string[] = [];
-  if (name.exitCode !== 0 || name.stdout.trim() === '') args.push('-c', `user.name=${FALLBACK_NAME}`);
-  if (email.exitCode !== 0 || email.stdout.trim() === '') args.push('-c', `user.email=${FALLBACK_EMAIL}`);
+  if (!values.get('user.name')) args.push('-c', `user.name=${FALLBACK_NAME}`);
+  if (!values.get('user.email')) args.push('-c', `user.email=${FALLBACK_EMAIL}`);
   return args;
 }

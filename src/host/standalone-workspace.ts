@@ -4,7 +4,7 @@ import type { Logger } from '../engine/types.js';
 import { KittyError } from '../errors.js';
 import type { Feature, WorkPackage } from '../feature/types.js';
 import { git, GitError, gitLine, tryGit } from '../git/git.js';
-import { branchExists, identityArgs, isAncestor, resolveCommit } from '../git/repo.js';
+import { branchTips, identityArgs, isAncestor, resolveCommit } from '../git/repo.js';
 import { listWorktrees, type WorktreeEntry } from '../git/worktrees.js';
 import type { Workspace } from './types.js';
 
@@ -33,24 +33,26 @@ export const wpBranch = (feature: Feature, wpId: string): string => `${feature.s
 
 export const worktreesDir = (root: string): string => join(root, '.worktrees');
 
-/** Create the WP's worktree, or reuse the one a previous run left (never reset: it may hold the agent's work). */
+/**
+ * Create the WP's worktree, or reuse the one a previous run left (never reset: it may hold the agent's work).
+ * The caller runs `git worktree prune` once before the first call, so registrations of directories deleted by
+ * hand are gone; `addWorktree` copes with a directory deleted after that.
+ */
 export async function prepareWorkspace(ctx: RepoContext, feature: Feature, wpId: string): Promise<Workspace> {
   const wp = findWorkPackage(feature, wpId);
   const branch = wpBranch(feature, wpId);
   const path = join(worktreesDir(ctx.root), branch);
-  await git(['worktree', 'prune'], ctx.root); // forget worktrees whose directories were deleted by hand
-  const existing = await findWorktree(ctx.root, path);
-  if (existing !== undefined) return reuseWorktree(ctx, feature, wp, existing, path);
-  if (await exists(path)) {
-    throw new KittyError('host', `${wpId}: ${path} exists but is not a git worktree; move it away and retry`);
-  }
-  if (await branchExists(branch, ctx.root)) {
+  // No directory, no live worktree there: the worktree list is only needed when something is in the way.
+  if (await exists(path)) return reuseWorktree(ctx, feature, wp, path);
+  const starts = startBranches(ctx, feature, wp);
+  const tips = await branchTips([branch, ...starts.map((start) => start.branch)], ctx.root);
+  if (tips.has(branch)) {
     // The worktree was removed but the branch (and maybe the agent's commits) is still there: check it out again.
-    await git(['worktree', 'add', path, branch], ctx.root);
+    await addWorktree(ctx.root, path, [path, branch]);
     ctx.logger.info(`${wpId}: recreated worktree ${path} on existing branch ${branch}`);
     return { wpId, path, branch, baseCommit: await recordedBase(ctx, feature, wp, branch) };
   }
-  return createWorktree(ctx, feature, wp, path);
+  return createWorktree(ctx, wp, path, branch, resolveStarts(ctx, wp, starts, tips));
 }
 
 function findWorkPackage(feature: Feature, wpId: string): WorkPackage {
@@ -72,9 +74,16 @@ async function reuseWorktree(
   ctx: RepoContext,
   feature: Feature,
   wp: WorkPackage,
-  entry: WorktreeEntry,
   path: string,
 ): Promise<Workspace> {
+  const entry = await findWorktree(ctx.root, path);
+  // A prunable entry (its `.git` file is gone) is what the per-WP prune used to drop: not a worktree.
+  if (entry === undefined || entry.prunable) {
+    throw new KittyError(
+      'host',
+      `${wp.id}: ${path} exists but is not a git worktree; move it away and retry`,
+    );
+  }
   const branch = wpBranch(feature, wp.id);
   if (entry.branch !== branch) {
     const actual = entry.branch === null ? 'a detached HEAD' : `branch ${entry.branch}`;
@@ -106,57 +115,94 @@ async function recordedBase(
   return base;
 }
 
+/**
+ * `git worktree add`, tried once more after a prune if it failed without creating `path`: a worktree directory
+ * deleted during the run leaves a registration that blocks its path and its branch. `undo` removes what the
+ * failed attempt may have left (`-b` creates the branch before it checks the path).
+ */
+async function addWorktree(
+  root: string,
+  path: string,
+  args: string[],
+  undo: () => Promise<unknown> = () => Promise.resolve(),
+): Promise<void> {
+  const command = ['worktree', 'add', ...args];
+  const first = await tryGit(command, root);
+  if (first.exitCode === 0) return;
+  if (await exists(path)) throw new GitError(command, root, first.exitCode, first.stderr, first.stdout);
+  await git(['worktree', 'prune'], root);
+  await undo();
+  await git(command, root);
+}
+
+/** A branch a new WP branch starts from or merges: a dependency's (`wpId` set) or the base branch. */
+interface Start {
+  wpId: string | null;
+  branch: string;
+}
+
+type StartCommit = Start & { commit: string };
+
+/** The dependencies' branches, or the base branch when there are none. */
+function startBranches(ctx: RepoContext, feature: Feature, wp: WorkPackage): Start[] {
+  if (wp.dependencies.length === 0) return [{ wpId: null, branch: ctx.baseBranch }];
+  return wp.dependencies.map((dep) => ({ wpId: dep, branch: wpBranch(feature, dep) }));
+}
+
+/** The start branches' commits; all must exist. */
+function resolveStarts(
+  ctx: RepoContext,
+  wp: WorkPackage,
+  starts: Start[],
+  tips: Map<string, string>,
+): StartCommit[] {
+  return starts.map((start) => {
+    const commit = tips.get(start.branch);
+    if (commit !== undefined) return { ...start, commit };
+    if (start.wpId === null) {
+      throw new KittyError('host', `${wp.id}: base branch ${ctx.baseBranch} does not exist in ${ctx.root}`);
+    }
+    throw new KittyError(
+      'host',
+      `${wp.id}: branch ${start.branch} of dependency ${start.wpId} does not exist; implement ${start.wpId} first`,
+    );
+  });
+}
+
 async function createWorktree(
   ctx: RepoContext,
-  feature: Feature,
   wp: WorkPackage,
   path: string,
+  branch: string,
+  starts: StartCommit[],
 ): Promise<Workspace> {
-  const branch = wpBranch(feature, wp.id);
-  const starts = await startBranches(ctx, feature, wp);
   const [first, ...others] = starts;
-  await git(['worktree', 'add', '--no-track', '-b', branch, path, first?.branch ?? ctx.baseBranch], ctx.root);
-  try {
-    await mergeDependencies(wp, path, starts);
-  } catch (error) {
-    await discardWorktree(ctx.root, path, branch);
-    throw error;
+  if (first === undefined) throw new Error(`${wp.id}: no branch to start from`); // startBranches gives one
+  // From the commit we looked up, not the name: with no merges to make, that commit is the base. A failed
+  // attempt's branch is deleted only if it still points there (compare-and-delete).
+  await addWorktree(ctx.root, path, ['--no-track', '-b', branch, path, first.commit], () =>
+    tryGit(['update-ref', '-d', `refs/heads/${branch}`, first.commit], ctx.root),
+  );
+  let baseCommit = first.commit;
+  if (others.length > 0) {
+    try {
+      await mergeDependencies(wp, path, starts);
+    } catch (error) {
+      await discardWorktree(ctx.root, path, branch);
+      throw error;
+    }
+    baseCommit = await gitLine(['rev-parse', 'HEAD'], path);
   }
-  const baseCommit = await gitLine(['rev-parse', 'HEAD'], path);
   await git(['update-ref', BASE_REF_PREFIX + branch, baseCommit], ctx.root);
-  const from = starts.length === 0 ? ctx.baseBranch : starts.map((s) => s.branch).join(' + ');
+  const from = starts.map((s) => s.branch).join(' + ');
   ctx.logger.debug(
     `${wp.id}: created worktree ${path} on ${branch} from ${from}${others.length ? ' (merged)' : ''}`,
   );
   return { wpId: wp.id, path, branch, baseCommit };
 }
 
-/** The dependencies' branches (all must exist), or the base branch's check when there are none. */
-async function startBranches(
-  ctx: RepoContext,
-  feature: Feature,
-  wp: WorkPackage,
-): Promise<{ wpId: string; branch: string }[]> {
-  if (wp.dependencies.length === 0) {
-    if (!(await branchExists(ctx.baseBranch, ctx.root))) {
-      throw new KittyError('host', `${wp.id}: base branch ${ctx.baseBranch} does not exist in ${ctx.root}`);
-    }
-    return [];
-  }
-  const starts = wp.dependencies.map((dep) => ({ wpId: dep, branch: wpBranch(feature, dep) }));
-  for (const start of starts) {
-    if (!(await branchExists(start.branch, ctx.root))) {
-      throw new KittyError(
-        'host',
-        `${wp.id}: branch ${start.branch} of dependency ${start.wpId} does not exist; implement ${start.wpId} first`,
-      );
-    }
-  }
-  return starts;
-}
-
 /** Merges the second and later dependencies into the new branch; a conflict is reported with its files. */
-async function mergeDependencies(wp: WorkPackage, path: string, starts: { wpId: string; branch: string }[]) {
+async function mergeDependencies(wp: WorkPackage, path: string, starts: Start[]) {
   const identity = await identityArgs(path);
   for (let i = 1; i < starts.length; i += 1) {
     const dep = starts[i];

@@ -7,7 +7,7 @@ import { errorMessage, KittyError } from '../errors.js';
 import { tickSubtasks } from '../feature/tasks-md.js';
 import type { Feature } from '../feature/types.js';
 import { git, GitError, gitLine, tryGit } from '../git/git.js';
-import { commitsBetween, currentBranch, identityArgs, isDirty } from '../git/repo.js';
+import { branchStatus, commitsBetween, currentBranch, identityArgs } from '../git/repo.js';
 import { cleanupFeature } from './standalone-cleanup.js';
 import { prepareWorkspace, type RepoContext } from './standalone-workspace.js';
 import type { Host, Workspace } from './types.js';
@@ -37,11 +37,19 @@ export function createStandaloneHost(options: StandaloneHostOptions): Host {
   const serial = new PQueue({ concurrency: 1 });
   const exclusive = <T>(task: () => Promise<T>): Promise<T> => serial.add(task, { throwOnTimeout: true });
   const maxDiffChars = options.maxDiffChars ?? DEFAULT_MAX_DIFF_CHARS;
+  let pruned = false;
 
   return {
     prepareWorkspace: async (feature, wpId) => {
       const ctx = await context;
-      return exclusive(() => prepareWorkspace(ctx, feature, wpId));
+      return exclusive(async () => {
+        // Forget worktrees whose directories were deleted by hand: once per host, not once per WP.
+        if (!pruned) {
+          await git(['worktree', 'prune'], ctx.root);
+          pruned = true;
+        }
+        return prepareWorkspace(ctx, feature, wpId);
+      });
     },
     newCommits: (workspace) => commitsBetween(workspace.baseCommit, branchRef(workspace), workspace.path),
     commitLeftovers: (workspace, message) => commitLeftovers(workspace, message),
@@ -98,13 +106,13 @@ const branchRef = (workspace: Workspace): string => `refs/heads/${workspace.bran
 /** Commits what the agent left uncommitted (untracked files included, ignored files not). */
 async function commitLeftovers(workspace: Workspace, message: string): Promise<string | null> {
   const { path, wpId } = workspace;
-  const head = await currentBranch(path);
+  const { branch: head, dirty } = await branchStatus(path);
   if (head !== workspace.branch) {
     // Committing there would put the WP's work on a branch nobody merges.
     const actual = head === null ? 'a detached HEAD' : `branch ${head}`;
     throw new KittyError('host', `${wpId}: worktree ${path} is on ${actual}, not ${workspace.branch}`);
   }
-  if (!(await isDirty(path))) return null;
+  if (!dirty) return null;
   try {
     await git(['add', '--all'], path);
     if ((await tryGit(['diff', '--cached', '--quiet'], path)).exitCode === 0) return null;
@@ -123,15 +131,19 @@ async function diffWorkspace(workspace: Workspace, maxChars: number): Promise<st
   // Plain text whatever the user's config says: no colour codes, no external diff tool.
   const range = [workspace.baseCommit, branchRef(workspace)];
   const flags = ['--no-color', '--no-ext-diff'];
-  const stat = await git(['diff', ...flags, '--stat', ...range], workspace.path);
   const rerun = `git diff ${workspace.baseCommit.slice(0, 12)} ${workspace.branch}`;
-  let patch: string;
+  let output: string;
   try {
-    patch = await git(['diff', ...flags, ...range], workspace.path);
+    output = await git(['diff', ...flags, '--patch-with-stat', ...range], workspace.path);
   } catch (error) {
     if (!(error instanceof GitError) || error.exitCode !== null) throw error;
+    const stat = await git(['diff', ...flags, '--stat', ...range], workspace.path);
     return `${stat}\n[kitty-orchestrator: the patch is too large to include; run \`${rerun}\` to read it]\n`;
   }
+  // The stat ends at the first blank line (it has none inside); the patch follows it.
+  const end = output.indexOf('\n\n');
+  const stat = end === -1 ? output : output.slice(0, end + 1);
+  const patch = end === -1 ? '' : output.slice(end + 2);
   if (patch.length <= maxChars) return `${stat}\n${patch}`;
   const note = `[kitty-orchestrator: diff truncated to ${maxChars} of ${patch.length} characters; run \`${rerun}\` for the rest]`;
   return `${stat}\n${patch.slice(0, maxChars)}\n${note}\n`;

@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createStandaloneHost } from '../../src/host/standalone.js';
 import { commitFile, makeFeature, plainGit, sh, useHostRepo } from './git-fixture.js';
 
 const fixture = useHostRepo();
+const run = promisify(execFile);
 
 describe('standalone host: the WP branch', () => {
   it('commits leftovers (untracked files too) as kitty-orchestrator when the fixture.repo has no identity', async () => {
@@ -48,6 +51,21 @@ describe('standalone host: the WP branch', () => {
     expect(diff).toMatch(/src\/a\.ts \| 1 \+/);
     expect(diff).toContain('+export const b = 2;');
     expect(diff).not.toContain('README');
+  });
+
+  it('diffs exactly as `git diff --stat` followed by `git diff` would', async () => {
+    const ws = await fixture.host.prepareWorkspace(makeFeature(fixture.repo, { WP01: [] }), 'WP01');
+    const gitDiff = async (...args: string[]) =>
+      (await run('git', ['diff', ...args, ws.baseCommit, ws.branch], { cwd: ws.path })).stdout;
+    const expected = async () => `${await gitDiff('--stat')}\n${await gitDiff()}`;
+    expect(await fixture.host.diff(ws)).toBe(await expected());
+    await writeFile(join(ws.path, 'bin.dat'), Buffer.from([0, 1, 2, 3]));
+    await sh(ws.path, 'add', 'bin.dat');
+    await sh(ws.path, 'mv', 'README.md', 'docs.md');
+    await commitFile(ws.path, 'with space.txt', 'a\n\nb\n', 'files');
+    const diff = await fixture.host.diff(ws);
+    expect(diff).toContain('Binary files');
+    expect(diff).toBe(await expected());
   });
 
   it('cuts a large diff with a note', async () => {

@@ -133,6 +133,27 @@ describe('standalone host: prepareWorkspace', () => {
     expect(await fixture.host.newCommits(again)).toEqual([work]);
   });
 
+  it('creates the worktree anew when its directory and branch were deleted during the run', async () => {
+    const feature = makeFeature(fixture.repo, { WP01: [] });
+    const first = await fixture.host.prepareWorkspace(feature, 'WP01');
+    await rm(first.path, { recursive: true, force: true });
+    await sh(fixture.repo, 'update-ref', '-d', `refs/heads/${first.branch}`);
+    // The stale registration blocks the path until pruned; the same host must get past it.
+    const again = await fixture.host.prepareWorkspace(feature, 'WP01');
+    expect(again).toEqual(first);
+    expect(await plainGit(again.path, 'symbolic-ref', '--short', 'HEAD')).toBe(first.branch);
+    expect(await worktreePaths()).toEqual([fixture.repo, first.path]);
+  });
+
+  it('refuses a worktree directory that lost its .git file', async () => {
+    const feature = makeFeature(fixture.repo, { WP01: [] });
+    const ws = await fixture.host.prepareWorkspace(feature, 'WP01');
+    await rm(join(ws.path, '.git'));
+    await expect(fixture.host.prepareWorkspace(feature, 'WP01')).rejects.toThrow(
+      `WP01: ${ws.path} exists but is not a git worktree; move it away and retry`,
+    );
+  });
+
   it('refuses a worktree on the wrong branch, an unknown WP and a missing dependency branch', async () => {
     const feature = makeFeature(fixture.repo, { WP01: [], WP02: ['WP01'] });
     const ws = await fixture.host.prepareWorkspace(feature, 'WP01');

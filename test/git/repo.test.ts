@@ -1,0 +1,69 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { branchStatus, branchTips, identityArgs } from '../../src/git/repo.js';
+import { commitFile, isolateGitConfig, makeRepo, plainGit, sh } from '../host/git-fixture.js';
+
+let restoreConfig: () => Promise<void>;
+let repo = '';
+beforeAll(async () => {
+  restoreConfig = await isolateGitConfig();
+});
+afterAll(async () => restoreConfig());
+beforeEach(async () => {
+  repo = await makeRepo();
+});
+afterEach(async () => rm(repo, { recursive: true, force: true }));
+
+describe('branchStatus', () => {
+  it('reads the branch and whether untracked or changed files exist, ignoring ignored files', async () => {
+    expect(await branchStatus(repo)).toEqual({ branch: 'main', dirty: false });
+    await commitFile(repo, '.gitignore', 'ignored.txt\n', 'ignore');
+    await writeFile(join(repo, 'ignored.txt'), 'x\n');
+    expect(await branchStatus(repo)).toEqual({ branch: 'main', dirty: false });
+    await writeFile(join(repo, 'new.txt'), 'x\n');
+    expect(await branchStatus(repo)).toEqual({ branch: 'main', dirty: true });
+  });
+
+  it('reports a detached HEAD as no branch', async () => {
+    await sh(repo, 'checkout', '--quiet', '--detach');
+    await writeFile(join(repo, 'README.md'), 'changed\n');
+    expect(await branchStatus(repo)).toEqual({ branch: null, dirty: true });
+  });
+});
+
+describe('branchTips', () => {
+  it('maps existing branches to their commits and leaves out missing ones and refs below a name', async () => {
+    const main = await plainGit(repo, 'rev-parse', 'HEAD');
+    await sh(repo, 'branch', 'topic/one');
+    const tips = await branchTips(['main', 'missing', 'topic'], repo);
+    expect(tips).toEqual(new Map([['main', main]]));
+  });
+});
+
+describe('identityArgs', () => {
+  it('falls back per missing key and keeps a configured identity', async () => {
+    await plainGit(repo, 'config', 'user.email', 'ada@example.com');
+    expect(await identityArgs(repo)).toEqual(['-c', 'user.name=kitty-orchestrator']);
+    const other = await makeRepo();
+    try {
+      await plainGit(other, 'config', 'user.name', 'Ada');
+      await plainGit(other, 'config', 'user.email', 'ada@example.com');
+      expect(await identityArgs(other)).toEqual([]);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
+  it('does not remember a failure', async () => {
+    const dir = join(repo, 'later');
+    await expect(identityArgs(dir)).rejects.toThrow();
+    await mkdir(dir);
+    expect(await identityArgs(dir)).toEqual([
+      '-c',
+      'user.name=kitty-orchestrator',
+      '-c',
+      'user.email=kitty-orchestrator@users.noreply.github.com',
+    ]);
+  });
+});
