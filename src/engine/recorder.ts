@@ -6,13 +6,27 @@ import type { Logger } from './types.js';
 /** The minimum time between two snapshot writes; the event log itself is written at once, every time. */
 const SNAPSHOT_INTERVAL_MS = 250;
 
+/** One record() call waiting for its events to be durable. */
+interface PendingRecord {
+  events: NewEvent[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * The engine's one state writer: appends events to the store, folds them into the run, tells listeners, and
  * keeps the snapshot file fresh without rewriting it on every event.
+ *
+ * Appends are group-committed: while one append (a write and an fsync) is in flight, the records that arrive
+ * wait together and go to the log in the next single append, in the order they were made. With many WPs
+ * recording at once they share fsyncs instead of queueing behind one another's.
  */
 export class Recorder {
   #run: OrchestrationRun | null;
-  #chain: Promise<unknown> = Promise.resolve();
+  /** Records not yet handed to the store, oldest first. */
+  #pending: PendingRecord[] = [];
+  /** Settles once every record made so far is settled; null while there is nothing to append. */
+  #draining: Promise<void> | null = null;
   readonly #snapshots: ThrottledSnapshotWriter;
 
   constructor(
@@ -36,25 +50,71 @@ export class Recorder {
     return this.#run !== null;
   }
 
-  /** Record events in order; resolves once they are durable in the log. */
+  /**
+   * Record events in order; resolves once they are durable in the log (and folded into `run`). Rejects if the
+   * append that carried them failed: the records appended with them fail too, later records are tried afresh.
+   */
   record(...events: NewEvent[]): Promise<void> {
-    const done = this.#chain.then(async () => {
-      const stamped = await this.store.append(events);
-      for (const event of stamped) {
-        const run = applyEvent(this.#run, event);
-        this.#run = run;
-        if (run) this.onEvent?.(event, run);
-      }
-      if (this.#run) this.#snapshots.write(this.#run);
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.push({ events, resolve, reject });
+      this.#draining ??= this.#drain();
     });
-    // Keep the chain alive after a failure so later records still run; the caller sees the error.
-    this.#chain = done.catch(() => undefined);
-    return done;
   }
 
   /** Wait for pending records and write the final snapshot. */
   async flush(): Promise<void> {
-    await this.#chain;
+    while (this.#draining) await this.#draining;
     await this.#snapshots.flush();
+  }
+
+  /** Append everything pending as one batch, then whatever arrived meanwhile, until nothing is left. */
+  async #drain(): Promise<void> {
+    // Start on a later tick, so the records made in the same synchronous stretch share the first append too
+    // (and so `#draining` is assigned before this can clear it).
+    await Promise.resolve();
+    for (;;) {
+      if (this.#pending.length === 0) {
+        // Cleared in the same step that finds nothing left: a record() made after this starts a new drain.
+        this.#draining = null;
+        return;
+      }
+      const batch = this.#pending.splice(0);
+      let stamped: OrchestrationEvent[];
+      try {
+        stamped = await this.store.append(batch.flatMap((r) => r.events));
+      } catch (error) {
+        for (const r of batch) r.reject(error);
+        continue;
+      }
+      // Each record's events folded in order. A listener that throws fails only its own record (whose events
+      // are durable all the same); a snapshot writer that throws at once, instead of reporting, fails them all.
+      const failures = new Map<PendingRecord, unknown>();
+      let offset = 0;
+      for (const r of batch) {
+        const mine = stamped.slice(offset, (offset += r.events.length));
+        try {
+          this.#fold(mine);
+        } catch (error) {
+          failures.set(r, error);
+        }
+      }
+      try {
+        if (this.#run) this.#snapshots.write(this.#run);
+      } catch (error) {
+        for (const r of batch) if (!failures.has(r)) failures.set(r, error);
+      }
+      for (const r of batch) {
+        if (failures.has(r)) r.reject(failures.get(r));
+        else r.resolve();
+      }
+    }
+  }
+
+  #fold(events: OrchestrationEvent[]): void {
+    for (const event of events) {
+      const run = applyEvent(this.#run, event);
+      this.#run = run;
+      if (run) this.onEvent?.(event, run);
+    }
   }
 }

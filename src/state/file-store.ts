@@ -1,9 +1,9 @@
-import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage, KittyError } from '../errors.js';
 import { acquireRunLock } from './lock.js';
 import { reduce } from './reduce.js';
-import { readSnapshotFile, writeSnapshotFile } from './snapshot.js';
+import { createSnapshotFileWriter, readSnapshotFile, serializeSnapshot } from './snapshot.js';
 import type { NewEvent, OrchestrationEvent, OrchestrationRun, StateStore } from './types.js';
 
 /**
@@ -57,12 +57,20 @@ export function createFileStore(options: FileStoreOptions): StateStore {
   const now = (): string => (options.clock?.now() ?? new Date()).toISOString();
   // The next seq is lastSeq + 1; null means "read it from the log first" (initially, and after a failed write).
   let lastSeq: number | null = null;
+  // The log's size after this store's last append; null when unknown (initially, and after a failed write).
+  let logSize: number | null = null;
   // One queue for loads and appends: a load racing an append could otherwise hand out a seq twice.
   let queue: Promise<unknown> = Promise.resolve();
   const enqueue = <T>(task: () => Promise<T>): Promise<T> => {
     const result = queue.then(task);
     queue = result.catch(() => undefined);
     return result;
+  };
+
+  // They remember what they last wrote, so each snapshot's backup is written from memory.
+  const snapshots = {
+    feature: createSnapshotFileWriter(paths.featureSnapshot),
+    global: createSnapshotFileWriter(paths.globalSnapshot),
   };
 
   const load = async (): Promise<OrchestrationEvent[]> => {
@@ -78,9 +86,14 @@ export function createFileStore(options: FileStoreOptions): StateStore {
     // seq and at lead each line (easy to read) and win over anything the caller smuggled in.
     const stamped = events.map((e, i) => Object.assign({ seq: first + i, at }, e, { seq: first + i, at }));
     try {
-      await appendLines(paths.events, stamped.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      logSize = await appendLines(
+        paths.events,
+        stamped.map((e) => `${JSON.stringify(e)}\n`).join(''),
+        logSize,
+      );
     } catch (error) {
       lastSeq = null;
+      logSize = null;
       throw new KittyError('state', `cannot append to ${paths.events}: ${errorMessage(error)}`, {
         cause: error,
       });
@@ -94,9 +107,11 @@ export function createFileStore(options: FileStoreOptions): StateStore {
     load: () => enqueue(load),
     append: (events) => enqueue(() => append(events)),
     async writeSnapshot(run: OrchestrationRun) {
+      // Serialized once: both files hold the same text.
+      const text = serializeSnapshot(run);
       await mkdir(paths.featureDir, { recursive: true });
-      await writeSnapshotFile(paths.featureSnapshot, run);
-      await writeSnapshotFile(paths.globalSnapshot, run);
+      await snapshots.feature.write(text);
+      await snapshots.global.write(text);
     },
     lock: () =>
       acquireRunLock(paths.featureDir, {
@@ -107,23 +122,26 @@ export function createFileStore(options: FileStoreOptions): StateStore {
 }
 
 /**
- * Append `text` (whole lines) with one write and fsync it. A log whose last line was cut short by a crash does
- * not end in a newline: the write then starts with one, so the remnant stays a line of its own (see parseEventLog).
+ * Append `text` (whole lines) with one write and fsync it; returns the log's new size. A log whose last line was
+ * cut short by a crash does not end in a newline: the write then starts with one, so the remnant stays a line
+ * of its own (see parseEventLog). `knownSize` is the size this process's last append left the log at: a log of
+ * that size ends with that append's newline, so its last byte need not be read again.
  */
-async function appendLines(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const handle = await open(file, 'a+');
+async function appendLines(file: string, text: string, knownSize: number | null): Promise<number> {
+  const handle = await openForAppend(file);
   let created = false;
+  let size: number;
+  let data: Buffer;
   try {
-    const { size } = await handle.stat();
+    size = (await handle.stat()).size;
     created = size === 0;
     let prefix = '';
-    if (size > 0) {
+    if (size > 0 && size !== knownSize) {
       const last = Buffer.alloc(1);
       await handle.read(last, 0, 1, size - 1);
       if (last[0] !== 0x0a) prefix = '\n';
     }
-    const data = Buffer.from(prefix + text, 'utf8');
+    data = Buffer.from(prefix + text, 'utf8');
     for (let offset = 0; offset < data.length;) {
       offset += (await handle.write(data, offset, data.length - offset)).bytesWritten;
     }
@@ -133,6 +151,18 @@ async function appendLines(file: string, text: string): Promise<void> {
   }
   // A new file is only durable once its directory entry is: fsync the directory too.
   if (created) await syncDir(path.dirname(file));
+  return size + data.length;
+}
+
+/** Open `file` to append, creating it, and its directory only when that is missing (not on every append). */
+async function openForAppend(file: string): Promise<FileHandle> {
+  try {
+    return await open(file, 'a+');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(path.dirname(file), { recursive: true });
+    return await open(file, 'a+');
+  }
 }
 
 async function syncDir(dir: string): Promise<void> {

@@ -12,10 +12,13 @@ export {
   type StatePaths,
 } from './file-store.js';
 export {
+  createSnapshotFileWriter,
   createThrottledSnapshotWriter,
   readSnapshotFile,
+  serializeSnapshot,
   writeSnapshotFile,
   type SnapshotFile,
+  type SnapshotFileWriter,
   type ThrottledSnapshotWriter,
 } from './snapshot.js';
 export {

@@ -1,4 +1,4 @@
-import { readFile, rename } from 'node:fs/promises';
+import { readFile, rename, stat } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import { errorMessage, KittyError } from '../errors.js';
 import type { OrchestrationRun, StateStore } from './types.js';
@@ -15,19 +15,75 @@ export interface SnapshotFile {
   run: OrchestrationRun;
 }
 
+/** The text of the snapshot file of `run`: what `writeSnapshotFile` and a `SnapshotFileWriter` write. */
+export function serializeSnapshot(run: OrchestrationRun): string {
+  const body: SnapshotFile = { version: 1, feature: run.feature, run };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
 /**
  * Write `file` atomically, first keeping the current one as `<file>.bak`. A current file that is not a valid
  * snapshot is never copied over a good backup: it is moved aside to `<file>.corrupt` for inspection instead.
+ * Reads the current file every time; a process writing the same file again and again uses a SnapshotFileWriter.
  */
 export async function writeSnapshotFile(file: string, run: OrchestrationRun): Promise<void> {
-  const previous = await readText(file);
-  if (previous !== null) {
-    if (parseSnapshot(previous, file) instanceof KittyError) await rename(file, `${file}.corrupt`);
+  await createSnapshotFileWriter(file).write(serializeSnapshot(run));
+}
+
+/** Writes one snapshot file again and again, as `writeSnapshotFile` does, without re-reading it each time. */
+export interface SnapshotFileWriter {
+  /** Write `text` (from `serializeSnapshot`) atomically, keeping the current file as `<file>.bak`. */
+  write(text: string): Promise<void>;
+}
+
+/**
+ * A writer of `file` that remembers the text it last wrote there: while the file is still the one it wrote
+ * (same inode, size, mtime and ctime), the backup is written from memory, with no read and no parse. The first
+ * write, and any write after the file changed under it (another process, a hand edit, a failed write), reads
+ * the current file like `writeSnapshotFile`: a corrupt one goes to `<file>.corrupt`, never to `<file>.bak`.
+ * Writes through one writer never overlap.
+ */
+export function createSnapshotFileWriter(file: string): SnapshotFileWriter {
+  let last: { text: string; stamp: string } | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const write = async (text: string): Promise<void> => {
+    const remembered = last;
+    last = null; // until this write has landed and been stamped
+    let previous: string | null;
+    if (remembered && remembered.stamp === (await stampOf(file))) previous = remembered.text;
+    else {
+      previous = await readText(file);
+      if (previous !== null && parseSnapshot(previous, file) instanceof KittyError) {
+        await rename(file, `${file}.corrupt`);
+        previous = null;
+      }
+    }
     // The backup is a second copy, not the truth: it skips the fsync the main file gets.
-    else await writeFileAtomic(`${file}.bak`, previous, { fsync: false });
+    if (previous !== null) await writeFileAtomic(`${file}.bak`, previous, { fsync: false });
+    await writeFileAtomic(file, text);
+    const stamp = await stampOf(file);
+    if (stamp !== null) last = { text, stamp };
+  };
+
+  return {
+    write(text) {
+      const result = queue.then(() => write(text));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+  };
+}
+
+/** What tells whether a file was replaced or modified since it was last looked at; null when it is missing. */
+async function stampOf(file: string): Promise<string | null> {
+  try {
+    const s = await stat(file, { bigint: true });
+    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new KittyError('state', `cannot read ${file}: ${errorMessage(error)}`, { cause: error });
   }
-  const body: SnapshotFile = { version: 1, feature: run.feature, run };
-  await writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`);
 }
 
 /** Read a snapshot file; null when it does not exist. Throws KittyError('state') naming the file when corrupt. */

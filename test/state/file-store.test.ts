@@ -152,6 +152,22 @@ describe('file store: the event log', () => {
     expect((await store().load()).map((e) => e.seq)).toEqual([1, 2, 3]);
   });
 
+  it('checks the tail again when the log changed since its own last append, and recreates a lost directory', async () => {
+    const s = store();
+    await s.append([runStarted('r', ['WP01'])]);
+    // Another writer (there should be none: the run lock) leaves a torn line behind.
+    await writeFile(eventsFile, '{"seq":2,"at":"2025', { flag: 'a' });
+    const [second] = await s.append([lane('WP01', 'claimed')]);
+    expect(second!.seq).toBe(2);
+    expect((await readFile(eventsFile, 'utf8')).split('\n')[2]).toMatch(/^\{"seq":2,"at":/);
+    expect((await store().load()).map((e) => e.seq)).toEqual([1, 2]);
+
+    await rm(path.dirname(eventsFile), { recursive: true });
+    const [third] = await s.append([lane('WP01', 'in_progress')]);
+    expect(third!.seq).toBe(3);
+    expect(await readFile(eventsFile, 'utf8')).toMatch(/^\{"seq":3,/);
+  });
+
   it('refuses a feature name that is not a directory name', () => {
     expect(() => createFileStore({ repoDir, feature: '../evil' })).toThrow(KittyError);
     expect(() => createFileStore({ repoDir, feature: '' })).toThrow(/not a directory name/);

@@ -1,12 +1,28 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFileStore, statePaths } from '../../src/state/file-store.js';
 import { reduce } from '../../src/state/reduce.js';
-import { createThrottledSnapshotWriter, readSnapshotFile } from '../../src/state/snapshot.js';
+import {
+  createThrottledSnapshotWriter,
+  readSnapshotFile,
+  serializeSnapshot,
+} from '../../src/state/snapshot.js';
 import type { OrchestrationRun } from '../../src/state/types.js';
 import { lane, runStarted, stamp } from './builders.js';
+
+// readFile as it is, counted: the tests tell a backup written from memory from one read back from disk.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs/promises')>();
+  return { ...fs, readFile: vi.fn(fs.readFile) };
+});
+
+/** How often `file` was read since the last `forgetReads()`. */
+const readsOf = (file: string): number => vi.mocked(readFile).mock.calls.filter(([f]) => f === file).length;
+const forgetReads = (): void => {
+  vi.mocked(readFile).mockClear();
+};
 
 const FEATURE = '001-demo';
 let repoDir: string;
@@ -44,7 +60,41 @@ describe('snapshots', () => {
     expect((await readSnapshotFile(paths.featureSnapshot))!.run).toEqual(run(2));
   });
 
-  it('never backs up a corrupt snapshot over a good backup: it is moved aside instead', async () => {
+  it('backs up from memory what it last wrote, reading a snapshot only on the first write', async () => {
+    const store = createFileStore({ repoDir, feature: FEATURE });
+    const paths = statePaths(repoDir, FEATURE);
+    const files = [paths.featureSnapshot, paths.globalSnapshot];
+    for (let n = 1; n <= 3; n++) {
+      forgetReads();
+      await store.writeSnapshot(run(n));
+      // The first write looks at what is there (nothing, here); later ones know what they left.
+      for (const file of files) expect(readsOf(file)).toBe(n === 1 ? 1 : 0);
+      for (const file of files) {
+        expect(await readFile(file, 'utf8')).toBe(serializeSnapshot(run(n)));
+        if (n > 1) expect(await readFile(`${file}.bak`, 'utf8')).toBe(serializeSnapshot(run(n - 1)));
+      }
+    }
+    // A new store (a resumed process) remembers nothing: its first write reads the file to validate it.
+    forgetReads();
+    await createFileStore({ repoDir, feature: FEATURE }).writeSnapshot(run(4));
+    for (const file of files) {
+      expect(readsOf(file)).toBe(1);
+      expect((await readJson(`${file}.bak`)).run.lastSeq).toBe(3);
+    }
+  });
+
+  it("on a process's first write, moves a corrupt snapshot aside and keeps the good backup", async () => {
+    const file = statePaths(repoDir, FEATURE).featureSnapshot;
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(`${file}.bak`, serializeSnapshot(run(1)));
+    await writeFile(file, '{"version":1,"feature":');
+    await createFileStore({ repoDir, feature: FEATURE }).writeSnapshot(run(3));
+    expect((await readJson(file)).run.lastSeq).toBe(3);
+    expect(await readFile(`${file}.bak`, 'utf8')).toBe(serializeSnapshot(run(1)));
+    expect(await readFile(`${file}.corrupt`, 'utf8')).toBe('{"version":1,"feature":');
+  });
+
+  it('notices a snapshot changed under it: a corrupt one is moved aside, never backed up', async () => {
     const store = createFileStore({ repoDir, feature: FEATURE });
     const file = statePaths(repoDir, FEATURE).featureSnapshot;
     await store.writeSnapshot(run(1));
@@ -54,6 +104,17 @@ describe('snapshots', () => {
     expect((await readJson(file)).run.lastSeq).toBe(3);
     expect((await readJson(`${file}.bak`)).run.lastSeq).toBe(1);
     expect(await readFile(`${file}.corrupt`, 'utf8')).toBe('garbage');
+  });
+
+  it('backs up the repo-wide snapshot another feature wrote meanwhile, not its own last one', async () => {
+    const ours = createFileStore({ repoDir, feature: FEATURE });
+    const global = statePaths(repoDir, FEATURE).globalSnapshot;
+    await ours.writeSnapshot(run(1));
+    const theirs = { ...run(7), feature: '002-other' };
+    await createFileStore({ repoDir, feature: '002-other' }).writeSnapshot(theirs);
+    await ours.writeSnapshot(run(2));
+    expect(await readFile(`${global}.bak`, 'utf8')).toBe(serializeSnapshot(theirs));
+    expect((await readJson(global)).run.lastSeq).toBe(2);
   });
 
   it('refuses a snapshot from an unknown version', async () => {
