@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { buildGraph, type WorkGraph } from '../graph/work-graph.js';
 import type { Lane, WorkPackage } from '../feature/types.js';
 import { readyWps } from '../scheduler/plan.js';
@@ -70,6 +71,8 @@ function cycleContext(
 /** The caller's signal plus the run's global timeout, as one signal. */
 function linkedStop(options: OrchestrateOptions): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
+  // Every waiting job listens on it: a run with many WPs in flight has more than the default 10 listeners.
+  setMaxListeners(0, controller.signal);
   const onAbort = () => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -12,6 +12,12 @@ export interface VerifyContext extends RoleContext {
   host: Host;
 }
 
+/** The checked result, and how many commits the WP's branch has now (the next attempt must add to them). */
+export interface Verified {
+  result: AgentResult;
+  commits: number;
+}
+
 /**
  * Exit code 0 does not mean the work was done: the worktree must have gained a commit (changes the agent left
  * uncommitted are committed for it), and the configured verify command must pass there.
@@ -22,23 +28,24 @@ export async function verifyImplementation(
   ws: Workspace,
   commitsBefore: number,
   result: AgentResult,
-): Promise<AgentResult> {
+): Promise<Verified> {
   const leftover = await ctx.host.commitLeftovers(
     ws,
     `${wpId}: commit changes the agent left uncommitted\n\nCommitted by kitty-orchestrator after the agent exited.`,
   );
   const commits = await ctx.host.newCommits(ws);
+  const verified = (checked: AgentResult): Verified => ({ result: checked, commits: commits.length });
   if (commits.length <= commitsBefore) {
-    return {
+    return verified({
       ...result,
       success: false,
       errorClass: 'invalid_output',
       summary: 'the agent exited without changing anything',
-    };
+    });
   }
   const note = leftover ? ' (its uncommitted changes were committed for it)' : '';
   const command = ctx.config.verify_command;
-  if (!command) return { ...result, summary: `${result.summary}${note}` };
+  if (!command) return verified({ ...result, summary: `${result.summary}${note}` });
   const outcome = await ctx.runProcess({
     argv: command,
     cwd: ws.path,
@@ -48,12 +55,12 @@ export async function verifyImplementation(
     redact: ctx.redact,
     signal: ctx.signal,
   });
-  if (outcome.exitCode === 0) return { ...result, summary: `${result.summary}${note}` };
+  if (outcome.exitCode === 0) return verified({ ...result, summary: `${result.summary}${note}` });
   const tail = `${outcome.stdout}\n${outcome.stderr}`.trim().slice(-VERIFY_TAIL_CHARS);
-  return {
+  return verified({
     ...result,
     success: false,
     errorClass: 'invalid_output',
     summary: `verify command \`${command.join(' ')}\` failed (exit ${outcome.exitCode ?? outcome.signal}):\n${tail}`,
-  };
+  });
 }

@@ -131,9 +131,9 @@ async function implement(
         rework: rework ?? asRework(lastFailure),
       }),
     check: async (result) => {
-      const checked = await verifyImplementation(ctx, wp.id, ws, commitsBefore, result);
-      commitsBefore = (await ctx.host.newCommits(ws)).length;
-      return checked;
+      const verified = await verifyImplementation(ctx, wp.id, ws, commitsBefore, result);
+      commitsBefore = verified.commits;
+      return verified.result;
     },
   });
   if (outcome.kind === 'ok')

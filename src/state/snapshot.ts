@@ -133,6 +133,8 @@ async function readText(file: string): Promise<string | null> {
   }
 }
 
+const SLOW_WRITE_FACTOR = 20;
+
 /** Coalesces snapshot writes: at most one per period, the latest run wins. */
 export interface ThrottledSnapshotWriter {
   /** Record the run to persist; returns at once. */
@@ -145,6 +147,8 @@ export interface ThrottledSnapshotWriter {
  * Wrap a store's `writeSnapshot` so the engine can hand it every run it derives: writes start at most once per
  * `ms`, a write never overlaps another, and runs recorded meanwhile collapse into the latest. Background failures
  * go to `onError` (the engine logs them) and the last one is rethrown by `flush()` unless a later write succeeded.
+ * A slow write (a run of hundreds of WPs) stretches the period, so snapshots take at most 1/SLOW_WRITE_FACTOR of
+ * the time: they are a convenience, and the event log is already durable.
  */
 export function createThrottledSnapshotWriter(
   store: Pick<StateStore, 'writeSnapshot'>,
@@ -155,13 +159,16 @@ export function createThrottledSnapshotWriter(
   let inFlight: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;
   let lastStart = Number.NEGATIVE_INFINITY;
+  let lastDuration = 0;
   let failure: { error: unknown } | null = null;
 
   const start = (run: OrchestrationRun): void => {
-    lastStart = Date.now();
+    const started = Date.now();
+    lastStart = started;
     inFlight = store.writeSnapshot(run).then(
       () => {
         failure = null;
+        lastDuration = Date.now() - started;
       },
       (error: unknown) => {
         failure = { error };
@@ -176,7 +183,7 @@ export function createThrottledSnapshotWriter(
 
   const kick = (): void => {
     if (inFlight || timer || !pending) return;
-    const wait = lastStart + ms - Date.now();
+    const wait = lastStart + Math.max(ms, lastDuration * SLOW_WRITE_FACTOR) - Date.now();
     if (wait > 0) {
       timer = setTimeout(() => {
         timer = undefined;
