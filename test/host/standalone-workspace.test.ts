@@ -2,10 +2,16 @@ import { access, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KittyError } from '../../src/errors.js';
+import type { Feature } from '../../src/feature/types.js';
 import { createStandaloneHost } from '../../src/host/standalone.js';
 import { commitFile, makeFeature, plainGit, sh, useHostRepo } from './git-fixture.js';
 
 const fixture = useHostRepo();
+
+/** Make the WP's worktree and commit one file there, as its agent would. */
+async function commitInWorktree(feature: Feature, wpId: string, file: string, content: string) {
+  return commitFile((await fixture.host.prepareWorkspace(feature, wpId)).path, file, content, `${wpId} work`);
+}
 
 const exists = (path: string) =>
   access(path).then(
@@ -60,18 +66,8 @@ describe('standalone host: prepareWorkspace', () => {
 
   it('merges several dependencies into a new branch, without counting the merge as work', async () => {
     const feature = makeFeature(fixture.repo, { WP01: [], WP03: [], WP04: ['WP01', 'WP03'] });
-    await commitFile(
-      (await fixture.host.prepareWorkspace(feature, 'WP01')).path,
-      'a.txt',
-      'a\n',
-      'WP01 work',
-    );
-    await commitFile(
-      (await fixture.host.prepareWorkspace(feature, 'WP03')).path,
-      'c.txt',
-      'c\n',
-      'WP03 work',
-    );
+    await commitInWorktree(feature, 'WP01', 'a.txt', 'a\n');
+    await commitInWorktree(feature, 'WP03', 'c.txt', 'c\n');
     const ws = await fixture.host.prepareWorkspace(feature, 'WP04');
     expect(await readFile(join(ws.path, 'a.txt'), 'utf8')).toBe('a\n');
     expect(await readFile(join(ws.path, 'c.txt'), 'utf8')).toBe('c\n');
@@ -82,18 +78,8 @@ describe('standalone host: prepareWorkspace', () => {
 
   it('reports conflicting dependencies clearly and leaves no half-made worktree or branch', async () => {
     const feature = makeFeature(fixture.repo, { WP01: [], WP03: [], WP07: ['WP01', 'WP03'] });
-    await commitFile(
-      (await fixture.host.prepareWorkspace(feature, 'WP01')).path,
-      'README.md',
-      'one\n',
-      'WP01',
-    );
-    await commitFile(
-      (await fixture.host.prepareWorkspace(feature, 'WP03')).path,
-      'README.md',
-      'three\n',
-      'WP03',
-    );
+    await commitInWorktree(feature, 'WP01', 'README.md', 'one\n');
+    await commitInWorktree(feature, 'WP03', 'README.md', 'three\n');
     const failure = await fixture.host.prepareWorkspace(feature, 'WP07').catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(KittyError);
     expect((failure as KittyError).kind).toBe('host');
