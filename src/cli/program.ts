@@ -1,13 +1,21 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { KittyError, errorMessage, exitCodeFor } from '../errors.js';
 import { commands } from './commands/index.js';
 import type { CliIO } from './io.js';
+
+/** The package's version: package.json sits two levels up from both src/cli and build/cli. */
+function packageVersion(): string {
+  const file = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
 
 function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
   const program = new Command('kitty-orchestrator')
     .description(
       'Run a spec-kitty feature through AI coding agents: dependency order, in parallel, reviewed.',
     )
+    .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();

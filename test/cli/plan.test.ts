@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -95,6 +96,13 @@ describe('plan', () => {
     expect(await runCli(['plan', '--help'], io)).toBe(0);
     expect(io.out()).toContain('--json');
     expect(io.out()).toContain('$ kitty-orchestrator plan --feature 001-checkout-flow');
+  });
+
+  it('prints the package version with --version', async () => {
+    const io = capture(ROOT);
+    expect(await runCli(['--version'], io)).toBe(0);
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(io.out().trim()).toBe(pkg.version);
   });
 
   it('exits 2 with a one-line error naming the cycle when run as a real process', async () => {
