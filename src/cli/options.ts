@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { FALLBACK_STRATEGIES } from '../config/schema.js';
+import { FALLBACK_STRATEGIES } from '../config/names.js';
 import type { ConfigOverrides } from '../config/merge.js';
 
 export function positiveInt(value: string): number {

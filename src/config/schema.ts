@@ -1,11 +1,7 @@
 import { z } from 'zod';
+import { FALLBACK_STRATEGIES, ROLES } from './names.js';
 
-/** The roles an agent can play on a WP. */
-export const ROLES = ['implementation', 'review'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const FALLBACK_STRATEGIES = ['next_in_list', 'same_agent', 'fail'] as const;
-export type FallbackStrategy = (typeof FALLBACK_STRATEGIES)[number];
+export { FALLBACK_STRATEGIES, ROLES, type FallbackStrategy, type Role } from './names.js';
 
 const agentId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'agent ids are lowercase words joined by hyphens');
 const positiveInt = z.number().int().positive();

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KNOWN_AGENT_IDS } from '../../src/agents/registry.js';
-import type { DoctorView } from '../../src/cli/commands/doctor.js';
+import type { DoctorView } from '../../src/cli/doctor-report.js';
 import { runCli } from '../../src/cli/program.js';
 import { captureIO as capture } from '../helpers/cli-io.js';
 import { installFakeAgents } from '../fake-agents/index.js';

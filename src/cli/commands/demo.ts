@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { createDemoRepo, DEMO_FEATURE } from '../demo-repo.js';
 import { nonNegativeInt } from '../options.js';
 import type { CommandFactory } from './types.js';
 
@@ -19,6 +18,7 @@ Examples:
   $ kitty-orchestrator demo --dir /tmp/shop --duration-ms 200`,
     )
     .action(async (flags: { dir?: string; durationMs: number; json?: boolean }) => {
+      const { createDemoRepo, DEMO_FEATURE } = await import('../demo-repo.js');
       const repo = await createDemoRepo({ dir: flags.dir, durationMs: flags.durationMs });
       io.stderr(`Demo repository: ${repo}\n`);
       setExitCode(

@@ -24,9 +24,9 @@ export const orchestrateCommand: CommandFactory = (io, setExitCode) =>
     .action(async (flags: Parameters<typeof overridesFrom>[0] & SeedFlags) => {
       const target = { repo: flags.repo, feature: flags.feature };
       if (flags.status)
-        return (await import('./status.js')).showStatus(io, { ...target, json: Boolean(flags.json) });
+        return (await import('../show-status.js')).showStatus(io, { ...target, json: Boolean(flags.json) });
       if (flags.abort)
-        return (await import('./abort.js')).stopRun(io, { ...target, cleanupWorktrees: false });
+        return (await import('../stop-run.js')).stopRun(io, { ...target, cleanupWorktrees: false });
       const overrides = overridesFrom(flags);
       if (flags.dryRun)
         return (await import('./dry-run.js')).dryRun(io, { ...target, overrides, json: Boolean(flags.json) });

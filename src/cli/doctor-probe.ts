@@ -6,11 +6,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { AgentConfig } from '../../config/schema.js';
-import type { AgentInvoker, InvocationRequest } from '../../agents/types.js';
-import { errorMessage } from '../../errors.js';
-import type { ProcessOutcome, ProcessRunner } from '../../executor/types.js';
-import { git } from '../../git/index.js';
+import type { AgentConfig } from '../config/schema.js';
+import type { AgentInvoker, InvocationRequest } from '../agents/types.js';
+import { errorMessage } from '../errors.js';
+import type { ProcessOutcome, ProcessRunner } from '../executor/types.js';
+import { git } from '../git/index.js';
 
 export const PROBE_PROMPT = 'Reply with the word OK.';
 

@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { toRunView } from '../report/view-model.js';
+import { renderSummary } from '../report/render/terminal.js';
+import { featureLogDir } from '../paths.js';
+import { readStatus } from '../state/file-store.js';
+import { resolveTarget } from './feature-ref.js';
+import type { CliIO } from './io.js';
+
+/** Print a feature's run (or the most recent run) from its state files; never touches the run itself. */
+export async function showStatus(
+  io: CliIO,
+  options: { repo: string; feature?: string | undefined; json: boolean },
+): Promise<void> {
+  const target = options.feature
+    ? await resolveTarget(io, options.repo, options.feature)
+    : { repoDir: path.resolve(io.cwd, options.repo), slug: undefined };
+  const run = await readStatus({ repoDir: target.repoDir, ...(target.slug ? { feature: target.slug } : {}) });
+  if (!run) {
+    if (options.json) io.stdout('null\n');
+    else io.stdout(`No orchestration run recorded${target.slug ? ` for ${target.slug}` : ''}.\n`);
+    return;
+  }
+  const view = toRunView(run, new Date());
+  if (options.json) {
+    io.stdout(`${JSON.stringify(view, null, 2)}\n`);
+    return;
+  }
+  io.stdout(
+    renderSummary(view, {
+      logDir: featureLogDir(target.repoDir, run.feature),
+      color: io.isTTY && !io.env.NO_COLOR,
+    }),
+  );
+}
