@@ -1,23 +1,22 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { KittyError } from '../../src/errors.js';
 import { createFileStore, readStatus, statePaths } from '../../src/state/file-store.js';
 import { reduce } from '../../src/state/reduce.js';
 import type { NewEvent, OrchestrationEvent } from '../../src/state/types.js';
+import { useTempDirs } from '../helpers/feature-fixtures.js';
 import { finished, lane, runStarted, started } from './builders.js';
 
 const FEATURE = '001-demo';
 let repoDir: string;
 let eventsFile: string;
 
+const tempDir = useTempDirs();
+
 beforeEach(async () => {
-  repoDir = await mkdtemp(path.join(tmpdir(), 'kitty-state-'));
+  repoDir = await tempDir();
   eventsFile = statePaths(repoDir, FEATURE).events;
-});
-afterEach(async () => {
-  await rm(repoDir, { recursive: true, force: true });
 });
 
 /** A clock that ticks one second per call, from a fixed start. */

@@ -1,24 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Recorder } from '../../src/engine/recorder.js';
 import type { Logger } from '../../src/engine/types.js';
 import { createFileStore, parseEventLog, statePaths } from '../../src/state/file-store.js';
 import type { NewEvent, OrchestrationEvent, StateStore } from '../../src/state/types.js';
+import { useTempDirs } from '../helpers/feature-fixtures.js';
 import { lane, runStarted, started } from './builders.js';
 
 const FEATURE = '001-demo';
 let repoDir: string;
 let eventsFile: string;
 
+const tempDir = useTempDirs();
+
 beforeEach(async () => {
-  repoDir = await mkdtemp(path.join(tmpdir(), 'kitty-recorder-'));
+  repoDir = await tempDir();
   eventsFile = statePaths(repoDir, FEATURE).events;
-});
-afterEach(async () => {
-  await rm(repoDir, { recursive: true, force: true });
 });
 
 /** An append the test holds: the file store does it when released, or it fails without writing. */
