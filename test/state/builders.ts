@@ -1,5 +1,22 @@
+import { beforeEach } from 'vitest';
 import type { Lane } from '../../src/feature/types.js';
+import { statePaths } from '../../src/state/file-store.js';
 import type { NewEvent, OrchestrationEvent } from '../../src/state/types.js';
+import { useTempDirs } from '../helpers/feature-fixtures.js';
+
+/** The feature every state test records. */
+export const FEATURE = '001-demo';
+
+/** A fresh repository for each test, and the path of FEATURE's event log in it. */
+export function useStateRepo(): { readonly dir: string; readonly events: string } {
+  const tempDir = useTempDirs();
+  const repo = { dir: '', events: '' };
+  beforeEach(async () => {
+    repo.dir = await tempDir();
+    repo.events = statePaths(repo.dir, FEATURE).events;
+  });
+  return repo;
+}
 
 const T0 = Date.parse('2025-03-01T10:00:00.000Z');
 
@@ -17,7 +34,7 @@ export function runStarted(runId: string, wps: string[], deps: Record<string, st
   return {
     type: 'run_started',
     runId,
-    feature: '001-demo',
+    feature: FEATURE,
     configHash: 'hash',
     workPackages: wps.map((id) => ({ id, title: `Title of ${id}`, dependencies: deps[id] ?? [] })),
   };

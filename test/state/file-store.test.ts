@@ -1,23 +1,13 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KittyError } from '../../src/errors.js';
 import { createFileStore, readStatus, statePaths } from '../../src/state/file-store.js';
 import { reduce } from '../../src/state/reduce.js';
 import type { NewEvent, OrchestrationEvent } from '../../src/state/types.js';
-import { useTempDirs } from '../helpers/feature-fixtures.js';
-import { finished, lane, runStarted, started } from './builders.js';
+import { FEATURE, finished, lane, runStarted, started, useStateRepo } from './builders.js';
 
-const FEATURE = '001-demo';
-let repoDir: string;
-let eventsFile: string;
-
-const tempDir = useTempDirs();
-
-beforeEach(async () => {
-  repoDir = await tempDir();
-  eventsFile = statePaths(repoDir, FEATURE).events;
-});
+const repo = useStateRepo();
 
 /** A clock that ticks one second per call, from a fixed start. */
 function tickingClock(): { now(): Date } {
@@ -25,15 +15,15 @@ function tickingClock(): { now(): Date } {
   return { now: () => new Date((t += 1000)) };
 }
 
-const store = () => createFileStore({ repoDir, feature: FEATURE, clock: tickingClock() });
+const store = () => createFileStore({ repoDir: repo.dir, feature: FEATURE, clock: tickingClock() });
 
 function line(seq: number, event: NewEvent): string {
   return `${JSON.stringify({ seq, at: '2025-05-05T12:00:00.000Z', ...event })}\n`;
 }
 
 async function writeLog(text: string): Promise<void> {
-  await mkdir(path.dirname(eventsFile), { recursive: true });
-  await writeFile(eventsFile, text);
+  await mkdir(path.dirname(repo.events), { recursive: true });
+  await writeFile(repo.events, text);
 }
 
 describe('file store: the event log', () => {
@@ -45,14 +35,17 @@ describe('file store: the event log', () => {
     expect([...first, ...second].map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(first[0]!.at).toBe('2025-05-05T12:00:01.000Z');
     expect(second[0]!.at).toBe('2025-05-05T12:00:02.000Z');
-    expect(await createFileStore({ repoDir, feature: FEATURE }).load()).toEqual([...first, ...second]);
-    expect(a.location).toBe(path.join(repoDir, '.kittify', 'orchestration', FEATURE));
+    expect(await createFileStore({ repoDir: repo.dir, feature: FEATURE }).load()).toEqual([
+      ...first,
+      ...second,
+    ]);
+    expect(a.location).toBe(path.join(repo.dir, '.kittify', 'orchestration', FEATURE));
 
     // A new store (a resumed process) continues the sequence.
     const b = store();
     const [next] = await b.append([lane('WP01', 'in_progress')]);
     expect(next!.seq).toBe(4);
-    const text = await readFile(eventsFile, 'utf8');
+    const text = await readFile(repo.events, 'utf8');
     expect(text.endsWith('\n')).toBe(true);
     expect(text.trimEnd().split('\n')).toHaveLength(4);
   });
@@ -63,12 +56,12 @@ describe('file store: the event log', () => {
     await writeLog(torn);
     const events = await store().load();
     expect(events.map((e) => e.seq)).toEqual([1, 2]);
-    expect(await readFile(eventsFile, 'utf8')).toBe(torn);
+    expect(await readFile(repo.events, 'utf8')).toBe(torn);
 
     const s = store();
     const [appended] = await s.append([lane('WP01', 'in_progress')]);
     expect(appended!.seq).toBe(3);
-    const text = await readFile(eventsFile, 'utf8');
+    const text = await readFile(repo.events, 'utf8');
     expect(text.startsWith(`${torn}\n{"seq":3,`)).toBe(true);
 
     // Later loads still accept the remnant: the seq after it shows it was never committed.
@@ -93,29 +86,29 @@ describe('file store: the event log', () => {
       '{"seq":2,"at":"2025-05-05T1 garbage\n' +
       line(3, lane('WP01', 'done'));
     await writeLog(text);
-    const before = await readFile(eventsFile);
+    const before = await readFile(repo.events);
     const error = await store()
       .load()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KittyError);
     expect((error as KittyError).kind).toBe('state');
     expect((error as KittyError).message).toBe(
-      `${eventsFile}:2: corrupt state event (not valid JSON); fix or move the file — it was left untouched`,
+      `${repo.events}:2: corrupt state event (not valid JSON); fix or move the file — it was left untouched`,
     );
     // An append must not write past the damage either.
-    await expect(store().append([lane('WP01', 'done')])).rejects.toThrow(`${eventsFile}:2:`);
-    expect(await readFile(eventsFile)).toEqual(before);
-    await expect(readStatus({ repoDir, feature: FEATURE })).rejects.toThrow(`${eventsFile}:2:`);
+    await expect(store().append([lane('WP01', 'done')])).rejects.toThrow(`${repo.events}:2:`);
+    expect(await readFile(repo.events)).toEqual(before);
+    await expect(readStatus({ repoDir: repo.dir, feature: FEATURE })).rejects.toThrow(`${repo.events}:2:`);
   });
 
   it('refuses lines that parse but are not events, or go back in seq', async () => {
     await writeLog(line(1, runStarted('r', ['WP01'])) + '[1,2]\n');
-    await expect(store().load()).rejects.toThrow(`${eventsFile}:2: corrupt state event (not a JSON object)`);
+    await expect(store().load()).rejects.toThrow(`${repo.events}:2: corrupt state event (not a JSON object)`);
     await writeLog(
       line(1, runStarted('r', ['WP01'])) + line(2, lane('WP01', 'claimed')) + line(2, lane('WP01', 'done')),
     );
     await expect(store().load()).rejects.toThrow(
-      `${eventsFile}:3: corrupt state event (seq 2 does not follow 2)`,
+      `${repo.events}:3: corrupt state event (seq 2 does not follow 2)`,
     );
   });
 
@@ -131,7 +124,7 @@ describe('file store: the event log', () => {
     for (const batch of results) {
       batch.forEach((e, i) => i > 0 && expect(e.seq).toBe(batch[i - 1]!.seq + 1));
     }
-    const lines = (await readFile(eventsFile, 'utf8')).trimEnd().split('\n');
+    const lines = (await readFile(repo.events, 'utf8')).trimEnd().split('\n');
     const seqs = lines.map((l) => (JSON.parse(l) as OrchestrationEvent).seq);
     expect(seqs).toEqual(Array.from({ length: returned.length + 1 }, (_, i) => i + 1));
   });
@@ -139,11 +132,11 @@ describe('file store: the event log', () => {
   it('re-reads the log after a failed append, so lines a failed write did land keep their seq', async () => {
     const s = store();
     await s.append([runStarted('r', ['WP01'])]);
-    const log = await readFile(eventsFile, 'utf8');
-    const dir = path.dirname(eventsFile);
+    const log = await readFile(repo.events, 'utf8');
+    const dir = path.dirname(repo.events);
     await rm(dir, { recursive: true });
     await writeFile(dir, 'a file where the directory was');
-    await expect(s.append([lane('WP01', 'claimed')])).rejects.toThrow(`cannot append to ${eventsFile}`);
+    await expect(s.append([lane('WP01', 'claimed')])).rejects.toThrow(`cannot append to ${repo.events}`);
     await rm(dir);
     await writeLog(log + line(2, lane('WP01', 'claimed')));
     const [next] = await s.append([lane('WP01', 'in_progress')]);
@@ -155,21 +148,21 @@ describe('file store: the event log', () => {
     const s = store();
     await s.append([runStarted('r', ['WP01'])]);
     // Another writer (there should be none: the run lock) leaves a torn line behind.
-    await writeFile(eventsFile, '{"seq":2,"at":"2025', { flag: 'a' });
+    await writeFile(repo.events, '{"seq":2,"at":"2025', { flag: 'a' });
     const [second] = await s.append([lane('WP01', 'claimed')]);
     expect(second!.seq).toBe(2);
-    expect((await readFile(eventsFile, 'utf8')).split('\n')[2]).toMatch(/^\{"seq":2,"at":/);
+    expect((await readFile(repo.events, 'utf8')).split('\n')[2]).toMatch(/^\{"seq":2,"at":/);
     expect((await store().load()).map((e) => e.seq)).toEqual([1, 2]);
 
-    await rm(path.dirname(eventsFile), { recursive: true });
+    await rm(path.dirname(repo.events), { recursive: true });
     const [third] = await s.append([lane('WP01', 'in_progress')]);
     expect(third!.seq).toBe(3);
-    expect(await readFile(eventsFile, 'utf8')).toMatch(/^\{"seq":3,/);
+    expect(await readFile(repo.events, 'utf8')).toMatch(/^\{"seq":3,/);
   });
 
   it('refuses a feature name that is not a directory name', () => {
-    expect(() => createFileStore({ repoDir, feature: '../evil' })).toThrow(KittyError);
-    expect(() => createFileStore({ repoDir, feature: '' })).toThrow(/not a directory name/);
+    expect(() => createFileStore({ repoDir: repo.dir, feature: '../evil' })).toThrow(KittyError);
+    expect(() => createFileStore({ repoDir: repo.dir, feature: '' })).toThrow(/not a directory name/);
   });
 });
 
@@ -182,35 +175,35 @@ describe('readStatus', () => {
       lane('WP01', 'done'),
       { type: 'run_finished', status: 'completed', message: 'all done' },
     ]);
-    const run = await readStatus({ repoDir, feature: FEATURE });
+    const run = await readStatus({ repoDir: repo.dir, feature: FEATURE });
     expect(run).toMatchObject({ status: 'completed', wpsCompleted: 1, lastSeq: 4 });
     // Without a feature: the feature of the latest snapshot, still read from its log.
-    expect(await readStatus({ repoDir })).toEqual(run);
+    expect(await readStatus({ repoDir: repo.dir })).toEqual(run);
   });
 
   it('falls back to the snapshot when there is no log, and is null when nothing was recorded', async () => {
-    expect(await readStatus({ repoDir })).toBeNull();
-    expect(await readStatus({ repoDir, feature: FEATURE })).toBeNull();
+    expect(await readStatus({ repoDir: repo.dir })).toBeNull();
+    expect(await readStatus({ repoDir: repo.dir, feature: FEATURE })).toBeNull();
     const events = await store().append([runStarted('r', ['WP01'])]);
     const run = reduce(events)!;
     await store().writeSnapshot(run);
-    await rm(eventsFile);
-    expect(await readStatus({ repoDir, feature: FEATURE })).toEqual(run);
+    await rm(repo.events);
+    expect(await readStatus({ repoDir: repo.dir, feature: FEATURE })).toEqual(run);
   });
 
   it('without a snapshot, picks the feature whose log was written last', async () => {
-    await createFileStore({ repoDir, feature: '002-other' }).append([runStarted('o', ['WP01'])]);
-    expect((await readStatus({ repoDir }))!.runId).toBe('o');
+    await createFileStore({ repoDir: repo.dir, feature: '002-other' }).append([runStarted('o', ['WP01'])]);
+    expect((await readStatus({ repoDir: repo.dir }))!.runId).toBe('o');
   });
 
   it('reports a corrupt snapshot naming the file and its backup, leaving it untouched', async () => {
-    const file = statePaths(repoDir, FEATURE).featureSnapshot;
+    const file = statePaths(repo.dir, FEATURE).featureSnapshot;
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, '{"version":1,"feature":');
-    await expect(readStatus({ repoDir, feature: FEATURE })).rejects.toThrow(
+    await expect(readStatus({ repoDir: repo.dir, feature: FEATURE })).rejects.toThrow(
       `${file}: corrupt snapshot (not valid JSON`,
     );
-    await expect(readStatus({ repoDir, feature: FEATURE })).rejects.toThrow(`${file}.bak`);
+    await expect(readStatus({ repoDir: repo.dir, feature: FEATURE })).rejects.toThrow(`${file}.bak`);
     expect(await readFile(file, 'utf8')).toBe('{"version":1,"feature":');
   });
 });

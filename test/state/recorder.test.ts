@@ -1,22 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Recorder } from '../../src/engine/recorder.js';
 import type { Logger } from '../../src/engine/types.js';
-import { createFileStore, parseEventLog, statePaths } from '../../src/state/file-store.js';
+import { createFileStore, parseEventLog } from '../../src/state/file-store.js';
 import type { NewEvent, OrchestrationEvent, StateStore } from '../../src/state/types.js';
-import { useTempDirs } from '../helpers/feature-fixtures.js';
-import { lane, runStarted, started } from './builders.js';
+import { FEATURE, lane, runStarted, started, useStateRepo } from './builders.js';
 
-const FEATURE = '001-demo';
-let repoDir: string;
-let eventsFile: string;
-
-const tempDir = useTempDirs();
-
-beforeEach(async () => {
-  repoDir = await tempDir();
-  eventsFile = statePaths(repoDir, FEATURE).events;
-});
+const repo = useStateRepo();
 
 /** An append the test holds: the file store does it when released, or it fails without writing. */
 interface HeldAppend {
@@ -27,7 +17,7 @@ interface HeldAppend {
 
 /** The file store, with every append held until the test lets it go. */
 function holdingStore(): { store: StateStore; nextAppend: () => Promise<HeldAppend> } {
-  const inner = createFileStore({ repoDir, feature: FEATURE });
+  const inner = createFileStore({ repoDir: repo.dir, feature: FEATURE });
   const held: HeldAppend[] = [];
   const store: StateStore = {
     ...inner,
@@ -45,7 +35,7 @@ function holdingStore(): { store: StateStore; nextAppend: () => Promise<HeldAppe
 
 /** What the log holds on disk right now, read synchronously (so at the very moment a record settles). */
 const onDisk = (): string[] =>
-  parseEventLog(readFileSync(eventsFile, 'utf8'), eventsFile).map((e) => `${e.seq} ${e.type}`);
+  parseEventLog(readFileSync(repo.events, 'utf8'), repo.events).map((e) => `${e.seq} ${e.type}`);
 
 /** Settle `record`, noting the log as it was on disk at that moment. */
 const watch = (record: Promise<void>, into: { index: number; ok: boolean; log: string[] }[], index: number) =>
@@ -135,7 +125,7 @@ describe('Recorder: group commit', { timeout: 10_000 }, () => {
   });
 
   it('records made in one go share one append; flush waits for them all', async () => {
-    const inner = createFileStore({ repoDir, feature: FEATURE });
+    const inner = createFileStore({ repoDir: repo.dir, feature: FEATURE });
     const appends: number[] = [];
     const { recorder, seen } = recorderOver({
       ...inner,

@@ -1,7 +1,6 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFileStore, statePaths } from '../../src/state/file-store.js';
 import { reduce } from '../../src/state/reduce.js';
 import {
@@ -10,7 +9,7 @@ import {
   serializeSnapshot,
 } from '../../src/state/snapshot.js';
 import type { OrchestrationRun } from '../../src/state/types.js';
-import { lane, runStarted, stamp } from './builders.js';
+import { FEATURE, lane, runStarted, stamp, useStateRepo } from './builders.js';
 
 // readFile as it is, counted: the tests tell a backup written from memory from one read back from disk.
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -24,15 +23,7 @@ const forgetReads = (): void => {
   vi.mocked(readFile).mockClear();
 };
 
-const FEATURE = '001-demo';
-let repoDir: string;
-
-beforeEach(async () => {
-  repoDir = await mkdtemp(path.join(tmpdir(), 'kitty-snap-'));
-});
-afterEach(async () => {
-  await rm(repoDir, { recursive: true, force: true });
-});
+const repo = useStateRepo();
 
 /** Runs differing by lastSeq: run(n) is the run after n events. */
 function run(n: number): OrchestrationRun {
@@ -48,21 +39,21 @@ const readJson = async (file: string): Promise<{ version: number; feature: strin
 
 describe('snapshots', () => {
   it('writes the feature snapshot and the repo-wide one, keeping the previous as .bak', async () => {
-    const store = createFileStore({ repoDir, feature: FEATURE });
-    const paths = statePaths(repoDir, FEATURE);
+    const store = createFileStore({ repoDir: repo.dir, feature: FEATURE });
+    const paths = statePaths(repo.dir, FEATURE);
     await store.writeSnapshot(run(1));
     await store.writeSnapshot(run(2));
     for (const file of [paths.featureSnapshot, paths.globalSnapshot]) {
-      expect(await readJson(file)).toEqual({ version: 1, feature: '001-demo', run: run(2) });
+      expect(await readJson(file)).toEqual({ version: 1, feature: FEATURE, run: run(2) });
       expect((await readJson(`${file}.bak`)).run.lastSeq).toBe(1);
     }
-    expect(paths.globalSnapshot).toBe(path.join(repoDir, '.kittify', 'orchestration-state.json'));
+    expect(paths.globalSnapshot).toBe(path.join(repo.dir, '.kittify', 'orchestration-state.json'));
     expect((await readSnapshotFile(paths.featureSnapshot))!.run).toEqual(run(2));
   });
 
   it('backs up from memory what it last wrote, reading a snapshot only on the first write', async () => {
-    const store = createFileStore({ repoDir, feature: FEATURE });
-    const paths = statePaths(repoDir, FEATURE);
+    const store = createFileStore({ repoDir: repo.dir, feature: FEATURE });
+    const paths = statePaths(repo.dir, FEATURE);
     const files = [paths.featureSnapshot, paths.globalSnapshot];
     for (let n = 1; n <= 3; n++) {
       forgetReads();
@@ -76,7 +67,7 @@ describe('snapshots', () => {
     }
     // A new store (a resumed process) remembers nothing: its first write reads the file to validate it.
     forgetReads();
-    await createFileStore({ repoDir, feature: FEATURE }).writeSnapshot(run(4));
+    await createFileStore({ repoDir: repo.dir, feature: FEATURE }).writeSnapshot(run(4));
     for (const file of files) {
       expect(readsOf(file)).toBe(1);
       expect((await readJson(`${file}.bak`)).run.lastSeq).toBe(3);
@@ -84,19 +75,19 @@ describe('snapshots', () => {
   });
 
   it("on a process's first write, moves a corrupt snapshot aside and keeps the good backup", async () => {
-    const file = statePaths(repoDir, FEATURE).featureSnapshot;
+    const file = statePaths(repo.dir, FEATURE).featureSnapshot;
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(`${file}.bak`, serializeSnapshot(run(1)));
     await writeFile(file, '{"version":1,"feature":');
-    await createFileStore({ repoDir, feature: FEATURE }).writeSnapshot(run(3));
+    await createFileStore({ repoDir: repo.dir, feature: FEATURE }).writeSnapshot(run(3));
     expect((await readJson(file)).run.lastSeq).toBe(3);
     expect(await readFile(`${file}.bak`, 'utf8')).toBe(serializeSnapshot(run(1)));
     expect(await readFile(`${file}.corrupt`, 'utf8')).toBe('{"version":1,"feature":');
   });
 
   it('notices a snapshot changed under it: a corrupt one is moved aside, never backed up', async () => {
-    const store = createFileStore({ repoDir, feature: FEATURE });
-    const file = statePaths(repoDir, FEATURE).featureSnapshot;
+    const store = createFileStore({ repoDir: repo.dir, feature: FEATURE });
+    const file = statePaths(repo.dir, FEATURE).featureSnapshot;
     await store.writeSnapshot(run(1));
     await store.writeSnapshot(run(2));
     await writeFile(file, 'garbage');
@@ -107,18 +98,18 @@ describe('snapshots', () => {
   });
 
   it('backs up the repo-wide snapshot another feature wrote meanwhile, not its own last one', async () => {
-    const ours = createFileStore({ repoDir, feature: FEATURE });
-    const global = statePaths(repoDir, FEATURE).globalSnapshot;
+    const ours = createFileStore({ repoDir: repo.dir, feature: FEATURE });
+    const global = statePaths(repo.dir, FEATURE).globalSnapshot;
     await ours.writeSnapshot(run(1));
     const theirs = { ...run(7), feature: '002-other' };
-    await createFileStore({ repoDir, feature: '002-other' }).writeSnapshot(theirs);
+    await createFileStore({ repoDir: repo.dir, feature: '002-other' }).writeSnapshot(theirs);
     await ours.writeSnapshot(run(2));
     expect(await readFile(`${global}.bak`, 'utf8')).toBe(serializeSnapshot(theirs));
     expect((await readJson(global)).run.lastSeq).toBe(2);
   });
 
   it('refuses a snapshot from an unknown version', async () => {
-    const file = path.join(repoDir, 'snap.json');
+    const file = path.join(repo.dir, 'snap.json');
     await writeFile(file, JSON.stringify({ version: 2, feature: 'x', run: {} }));
     await expect(readSnapshotFile(file)).rejects.toThrow(`${file}: corrupt snapshot (unknown version 2`);
   });
@@ -126,7 +117,7 @@ describe('snapshots', () => {
 
 describe('throttled snapshot writer', () => {
   it('coalesces writes, the latest run wins, and flush persists it', async () => {
-    const store = createFileStore({ repoDir, feature: FEATURE });
+    const store = createFileStore({ repoDir: repo.dir, feature: FEATURE });
     const written: number[] = [];
     const writer = createThrottledSnapshotWriter(
       { writeSnapshot: (r) => (written.push(r.lastSeq), store.writeSnapshot(r)) },
@@ -136,7 +127,7 @@ describe('throttled snapshot writer', () => {
     await writer.flush();
     // The first write starts at once; the other 49 collapse into the latest, written by flush.
     expect(written).toEqual([1, 50]);
-    expect((await readSnapshotFile(statePaths(repoDir, FEATURE).featureSnapshot))!.run.lastSeq).toBe(50);
+    expect((await readSnapshotFile(statePaths(repo.dir, FEATURE).featureSnapshot))!.run.lastSeq).toBe(50);
     await writer.flush();
     expect(written).toEqual([1, 50]);
   });
