@@ -142,10 +142,15 @@ async function schedule(ctx: CycleContext): Promise<void> {
   await workspaces.drain();
 }
 
+interface Prefetched {
+  workspace: Promise<Workspace>;
+  settled: Promise<void>;
+  done: boolean;
+}
+
 /** Worktrees prepared ahead of their WPs' start, in the order asked (the host makes them one at a time). */
 class WorkspacePrefetch {
-  readonly #prepared = new Map<string, { workspace: Promise<Workspace>; settled: Promise<void> }>();
-  readonly #settled = new Set<string>();
+  readonly #prepared = new Map<string, Prefetched>();
 
   constructor(private readonly ctx: CycleContext) {}
 
@@ -153,40 +158,43 @@ class WorkspacePrefetch {
     for (const id of ids) {
       if (this.#prepared.has(id)) continue;
       const workspace = this.ctx.host.prepareWorkspace(this.ctx.feature, id);
+      const entry: Prefetched = { workspace, settled: Promise.resolve(), done: false };
       // A failure is the WP's own: runWorkPackage sees it when it takes the workspace.
-      const settled = workspace.then(
-        () => void this.#settled.add(id),
-        () => void this.#settled.add(id),
-      );
-      this.#prepared.set(id, { workspace, settled });
+      const markDone = () => void (entry.done = true);
+      entry.settled = workspace.then(markDone, markDone);
+      this.#prepared.set(id, entry);
     }
   }
 
+  /** The preparations still under way. */
+  #running() {
+    return [...this.#prepared.values()].filter((entry) => !entry.done);
+  }
+
   get busy(): boolean {
-    return this.#prepared.size > this.#settled.size;
+    return this.#running().length > 0;
   }
 
   isSettled(id: string): boolean {
-    return this.#settled.has(id);
+    return this.#prepared.get(id)?.done === true;
   }
 
   /** The WP's prepared workspace (or its failure), handed over once. */
   take(id: string): Promise<Workspace> {
     const { workspace } = this.#prepared.get(id)!;
     this.#prepared.delete(id);
-    this.#settled.delete(id);
     return workspace;
   }
 
   /** Resolves when a preparation under way settles; never when none is. */
   next(): Promise<void> {
-    const waiting = [...this.#prepared].filter(([id]) => !this.#settled.has(id));
-    return waiting.length ? Promise.race(waiting.map(([, p]) => p.settled)) : new Promise(() => {});
+    const running = this.#running();
+    return running.length ? Promise.race(running.map((entry) => entry.settled)) : new Promise(() => {});
   }
 
   /** Wait for every preparation still running, so none outlives the run (and its lock). */
   async drain(): Promise<void> {
-    await Promise.all([...this.#prepared.values()].map((p) => p.settled));
+    await Promise.all(this.#running().map((entry) => entry.settled));
   }
 }
 

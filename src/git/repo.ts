@@ -8,11 +8,6 @@ export async function resolveCommit(ref: string, cwd: string): Promise<string | 
   return result.exitCode === 0 ? result.stdout.trim() : null;
 }
 
-/** Whether the local branch exists. */
-export async function branchExists(branch: string, cwd: string): Promise<boolean> {
-  return (await resolveCommit(`refs/heads/${branch}`, cwd)) !== null;
-}
-
 /** The branch checked out in `cwd`, or null on a detached HEAD. */
 export async function currentBranch(cwd: string): Promise<string | null> {
   const result = await tryGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], cwd);

@@ -16,7 +16,6 @@ export {
   createThrottledSnapshotWriter,
   readSnapshotFile,
   serializeSnapshot,
-  writeSnapshotFile,
   type SnapshotFile,
   type SnapshotFileWriter,
   type ThrottledSnapshotWriter,

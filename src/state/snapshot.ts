@@ -15,22 +15,17 @@ export interface SnapshotFile {
   run: OrchestrationRun;
 }
 
-/** The text of the snapshot file of `run`: what `writeSnapshotFile` and a `SnapshotFileWriter` write. */
+/** The text of the snapshot file of `run`: what a `SnapshotFileWriter` writes. */
 export function serializeSnapshot(run: OrchestrationRun): string {
   const body: SnapshotFile = { version: 1, feature: run.feature, run };
   return `${JSON.stringify(body, null, 2)}\n`;
 }
 
 /**
- * Write `file` atomically, first keeping the current one as `<file>.bak`. A current file that is not a valid
- * snapshot is never copied over a good backup: it is moved aside to `<file>.corrupt` for inspection instead.
- * Reads the current file every time; a process writing the same file again and again uses a SnapshotFileWriter.
+ * Writes one snapshot file again and again, atomically, keeping the current one as `<file>.bak`. A current file
+ * that is not a valid snapshot is never copied over a good backup: it is moved aside to `<file>.corrupt` for
+ * inspection instead.
  */
-export async function writeSnapshotFile(file: string, run: OrchestrationRun): Promise<void> {
-  await createSnapshotFileWriter(file).write(serializeSnapshot(run));
-}
-
-/** Writes one snapshot file again and again, as `writeSnapshotFile` does, without re-reading it each time. */
 export interface SnapshotFileWriter {
   /** Write `text` (from `serializeSnapshot`) atomically, keeping the current file as `<file>.bak`. */
   write(text: string): Promise<void>;
@@ -40,7 +35,7 @@ export interface SnapshotFileWriter {
  * A writer of `file` that remembers the text it last wrote there: while the file is still the one it wrote
  * (same inode, size, mtime and ctime), the backup is written from memory, with no read and no parse. The first
  * write, and any write after the file changed under it (another process, a hand edit, a failed write), reads
- * the current file like `writeSnapshotFile`: a corrupt one goes to `<file>.corrupt`, never to `<file>.bak`.
+ * the current file and checks it: a corrupt one goes to `<file>.corrupt`, never to `<file>.bak`.
  * Writes through one writer never overlap.
  */
 export function createSnapshotFileWriter(file: string): SnapshotFileWriter {
