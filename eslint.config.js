@@ -47,7 +47,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', coreBoundary] },
   },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'src/cli/**/*.ts', 'eslint.config.js'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'src/cli/**/*.ts', 'eslint.config.js'],
     rules: { 'no-console': 'off' },
   },
   {

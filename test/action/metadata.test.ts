@@ -16,11 +16,10 @@ interface ActionYml {
 
 const actionYml = async () => parse(await readFile(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
 
-/** The rows of the markdown table under `### <heading>` of the README's action section, as arrays of cells. */
+/** The rows of the markdown table under `## <heading>` of docs/action.md, as arrays of cells. */
 async function docsTable(heading: string): Promise<string[][]> {
-  const text = await readFile(path.join(ROOT, 'README.md'), 'utf8');
-  const action = text.split('\n## The GitHub Action\n')[1] ?? '';
-  const section = action.split(`\n### ${heading}\n`)[1]?.split(/\n##+ /)[0] ?? '';
+  const action = await readFile(path.join(ROOT, 'docs', 'action.md'), 'utf8');
+  const section = action.split(`\n## ${heading}\n`)[1]?.split(/\n##+ /)[0] ?? '';
   return section
     .split('\n')
     .filter((line) => line.startsWith('| `'))
