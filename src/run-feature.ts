@@ -9,7 +9,7 @@ import type { ConfigOverrides } from './config/merge.js';
 import { orchestrate } from './engine/run.js';
 import { isUnfinished } from './engine/start.js';
 import type { Logger, RunOutcome } from './engine/types.js';
-import { terminateGroup } from './executor/process-tree.js';
+import { killGroup } from './executor/process-tree.js';
 import { createProcessRunner } from './executor/run-process.js';
 import { readFeature } from './feature/index.js';
 import { createStandaloneHost } from './host/standalone.js';
@@ -18,9 +18,6 @@ import { createRedactor } from './redact.js';
 import { reduce } from './state/reduce.js';
 import { createFileStore } from './state/file-store.js';
 import type { OrchestrationEvent, OrchestrationRun } from './state/types.js';
-
-/** Grace between SIGTERM and SIGKILL for agents a crashed run left behind. */
-const KILL_GRACE_MS = 5000;
 
 export interface RunFeatureOptions {
   repoDir: string;
@@ -113,7 +110,7 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
       ...(options.onAgentLine ? { onAgentLine: options.onAgentLine } : {}),
     },
     {
-      killGroup: (pid) => terminateGroup(pid, KILL_GRACE_MS).then(() => undefined),
+      killGroup: (pid) => killGroup(pid),
       redact: createRedactor(env),
     },
   );

@@ -127,3 +127,11 @@ export async function terminateGroup(pgid: number, graceMs: number): Promise<'no
   await waitForGroupGone(pgid, 1000);
   return 'SIGKILL';
 }
+
+/**
+ * `EngineExtras.killGroup` for `orchestrate()`: stops the process group of an agent a crashed run left behind
+ * (SIGTERM, `graceMs` to go, then SIGKILL).
+ */
+export async function killGroup(pgid: number, graceMs = 5000): Promise<void> {
+  await terminateGroup(pgid, graceMs);
+}

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { PlanView } from '../../src/cli/commands/plan.js';
+import type { PlanView } from '../../src/plan.js';
 import { runCli } from '../../src/cli/program.js';
 import { captureIO as capture } from '../helpers/cli-io.js';
 import { laneEvent, useTempDirs, writeFeature, type WpSpec } from '../helpers/feature-fixtures.js';

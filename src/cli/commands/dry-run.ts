@@ -5,7 +5,8 @@ import type { Config, Role } from '../../config/schema.js';
 import { readFeature } from '../../feature/index.js';
 import { candidatesFor } from '../../scheduler/index.js';
 import type { CliIO } from '../io.js';
-import { planView, renderPlan } from './plan.js';
+import { planView } from '../../plan.js';
+import { renderPlan } from './plan.js';
 
 /** Agents in the order the run would try them for a role, by config alone. */
 function agentOrder(config: Config, role: Role): string[] {

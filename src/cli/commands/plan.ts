@@ -1,45 +1,11 @@
 import { Command } from 'commander';
 import path from 'node:path';
 import pc from 'picocolors';
-import { readFeature } from '../../feature/index.js';
-import type { Feature, Lane } from '../../feature/types.js';
-import { buildGraph } from '../../graph/index.js';
+import type { Lane } from '../../feature/types.js';
+import { planFeature, type PlanView } from '../../plan.js';
 import type { CliIO } from '../io.js';
 import { featureOptions } from '../options.js';
 import type { CommandFactory } from './types.js';
-
-/** What `plan --json` prints: a stable, snake_case contract for scripts. */
-export interface PlanView {
-  feature: string;
-  work_packages: {
-    id: string;
-    title: string;
-    dependencies: string[];
-    lane: Lane;
-    subtasks: { id: string; title: string; done: boolean }[];
-  }[];
-  /** Topological levels: every WP of a wave can run in parallel once the earlier waves are done. */
-  waves: string[][];
-  /** The longest dependency chain, first WP first. */
-  critical_path: string[];
-}
-
-/** The plan of a feature: its WPs with lanes and subtasks, the waves and the critical path. */
-export function planView(feature: Feature): PlanView {
-  const graph = buildGraph(feature.workPackages);
-  return {
-    feature: feature.slug,
-    work_packages: feature.workPackages.map((wp) => ({
-      id: wp.id,
-      title: wp.title,
-      dependencies: [...wp.dependencies],
-      lane: wp.lane,
-      subtasks: wp.subtasks.map((s) => ({ id: s.id, title: s.title, done: s.done })),
-    })),
-    waves: graph.waves(),
-    critical_path: graph.criticalPath(),
-  };
-}
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -119,10 +85,8 @@ export async function showPlan(
   io: CliIO,
   options: { repo: string; feature: string; json: boolean },
 ): Promise<void> {
-  const repoDir = path.resolve(io.cwd, options.repo);
-  const { feature, warnings } = await readFeature(options.feature, repoDir);
+  const { plan: view, warnings } = await planFeature(path.resolve(io.cwd, options.repo), options.feature);
   for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
-  const view = planView(feature);
   if (options.json) io.stdout(`${JSON.stringify(view, null, 2)}\n`);
   else io.stdout(renderPlan(view, io.isTTY && !io.env.NO_COLOR));
 }
