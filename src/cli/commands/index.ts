@@ -1,6 +1,7 @@
 import { abortCommand } from './abort.js';
 import { demoCommand } from './demo.js';
 import { doctorCommand } from './doctor.js';
+import { initCommand } from './init.js';
 import { orchestrateCommand } from './orchestrate.js';
 import { planCommand } from './plan.js';
 import { resumeCommand } from './resume.js';
@@ -15,5 +16,6 @@ export const commands: CommandFactory[] = [
   abortCommand,
   planCommand,
   demoCommand,
+  initCommand,
   doctorCommand,
 ];
