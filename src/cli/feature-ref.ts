@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { resolveFeatureDir } from '../feature/index.js';
 import type { CliIO } from './io.js';
+import { repoRoot } from './repo-root.js';
 
 /** The repo root and the feature's slug (its directory name) from `--repo` and `--feature`. */
 export async function resolveTarget(
@@ -8,6 +9,6 @@ export async function resolveTarget(
   repo: string,
   feature: string,
 ): Promise<{ repoDir: string; slug: string }> {
-  const repoDir = path.resolve(io.cwd, repo);
+  const repoDir = await repoRoot(io, repo, { requireGit: false });
   return { repoDir, slug: path.basename(await resolveFeatureDir(feature, repoDir)) };
 }

@@ -52,7 +52,7 @@ const exists = (file: string): Promise<boolean> =>
 
 /** `kitty-orchestrator init [--github]`: write the config (and a workflow) for the agents installed here. */
 export async function runInit(io: CliIO, flags: InitFlags): Promise<void> {
-  const repoDir = await repoRoot(io, flags.repo);
+  const repoDir = await repoRoot(io, flags.repo, { requireGit: true });
   const agents = await installedAgents(io);
   const ids = agents.map((agent) => agent.id);
   const features = await listFeatures(repoDir);

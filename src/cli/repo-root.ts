@@ -6,19 +6,31 @@ import type { CliIO } from './io.js';
 
 /**
  * The repository root for `--repo <dir>` (default: the current directory): the git top level, so a command run
- * from a subdirectory finds the repo's state and config. A missing directory or one outside any git repository
- * is a usage error here, before any work starts (not one failed WP after another).
+ * from a subdirectory finds the repo's state and config. A missing directory is a usage error; so is one outside
+ * any git repository when the command needs git (caught here, before any work starts, not as one failed WP
+ * after another); commands that only read files then use the directory itself.
  */
-export async function repoRoot(io: CliIO, repo: string): Promise<string> {
+export async function repoRoot(io: CliIO, repo: string, options: { requireGit: boolean }): Promise<string> {
   const dir = path.resolve(io.cwd, repo);
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) throw new KittyError('usage', `--repo ${repo}: no such directory (${dir})`);
   const top = await tryGit(['rev-parse', '--show-toplevel'], dir);
   if (top.exitCode !== 0) {
+    if (!options.requireGit) return dir;
     throw new KittyError(
       'usage',
       `${dir} is not inside a git repository: run \`git init\` there, or pass --repo <the repository>`,
     );
   }
   return top.stdout.trim();
+}
+
+/**
+ * `--repo` as the user gave it, for the commands a summary suggests, when they must carry it: the current
+ * directory is outside the repository. Undefined when the repository is found from here anyway.
+ */
+export function repoRefFor(io: CliIO, repoDir: string, repo: string): string | undefined {
+  const fromRepo = path.relative(repoDir, path.resolve(io.cwd));
+  const inside = fromRepo === '' || (!fromRepo.startsWith('..') && !path.isAbsolute(fromRepo));
+  return inside ? undefined : repo;
 }

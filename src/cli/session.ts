@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { ConfigOverrides } from '../config/merge.js';
 import { ABORT_REASON } from '../engine/run.js';
 import type { Logger } from '../engine/types.js';
@@ -9,6 +8,7 @@ import { runFeature } from '../run-feature.js';
 import type { RunStatus } from '../state/types.js';
 import { abortRequested } from './abort-marker.js';
 import type { CliIO } from './io.js';
+import { repoRefFor, repoRoot } from './repo-root.js';
 
 export interface SessionOptions {
   repo: string;
@@ -82,7 +82,7 @@ function trapSignals(
 
 /** Run or resume a feature with the terminal view the output calls for; returns the exit code. */
 export async function runInTerminal(io: CliIO, options: SessionOptions): Promise<number> {
-  const repoDir = path.resolve(io.cwd, options.repo);
+  const repoDir = await repoRoot(io, options.repo, { requireGit: true });
   const controller = new AbortController();
   let slug: string | null = null;
   let view: TerminalView | null = null;
@@ -110,6 +110,7 @@ export async function runInTerminal(io: CliIO, options: SessionOptions): Promise
           width: () => process.stdout.columns || 100,
           height: () => process.stdout.rows || 24,
           featureRef: options.feature,
+          repoRef: repoRefFor(io, repoDir, options.repo),
           color: io.isTTY && !io.env.NO_COLOR,
           logDir: featureLogDir(repoDir, run.feature),
         });

@@ -1,9 +1,9 @@
-import path from 'node:path';
 import { toRunView } from '../report/view-model.js';
 import { renderSummary } from '../report/render/terminal.js';
 import { featureLogDir } from '../paths.js';
 import { readStatus } from '../state/file-store.js';
 import { resolveTarget } from './feature-ref.js';
+import { repoRefFor, repoRoot } from './repo-root.js';
 import type { CliIO } from './io.js';
 
 /** Print a feature's run (or the most recent run) from its state files; never touches the run itself. */
@@ -13,7 +13,7 @@ export async function showStatus(
 ): Promise<void> {
   const target = options.feature
     ? await resolveTarget(io, options.repo, options.feature)
-    : { repoDir: path.resolve(io.cwd, options.repo), slug: undefined };
+    : { repoDir: await repoRoot(io, options.repo, { requireGit: false }), slug: undefined };
   const run = await readStatus({ repoDir: target.repoDir, ...(target.slug ? { feature: target.slug } : {}) });
   if (!run) {
     if (options.json) io.stdout('null\n');
@@ -26,9 +26,11 @@ export async function showStatus(
     return;
   }
   io.stdout(
-    renderSummary(view, {
+    `${renderSummary(view, {
       logDir: featureLogDir(target.repoDir, run.feature),
       color: io.isTTY && !io.env.NO_COLOR,
-    }),
+      featureRef: options.feature,
+      repoRef: repoRefFor(io, target.repoDir, options.repo),
+    })}\n`,
   );
 }

@@ -110,3 +110,19 @@ export function ellipsize(text: string, max: number): string {
   if (chars.length <= max) return text;
   return `${chars.slice(0, max - 1).join('')}…`;
 }
+
+/**
+ * `text` broken at spaces into lines of at most `width` characters, so a terminal never wraps mid-word. A
+ * `code span` (a command to copy) is never broken, nor is a word longer than the width.
+ */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.match(/`[^`]*`\S*|\S+/g) ?? []) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
+}

@@ -25,6 +25,8 @@ export interface TerminalViewOptions {
   logDir: string;
   /** The feature as the user named it, for the commands the summary suggests (default: the run's). */
   featureRef?: string;
+  /** The repository as the user named it, when it is not the current directory (default: none). */
+  repoRef?: string;
   now?: () => Date;
 }
 
@@ -59,7 +61,17 @@ export function createTerminalView(opts: TerminalViewOptions): TerminalView {
 const clock = (opts: TerminalViewOptions): (() => Date) => opts.now ?? (() => new Date());
 
 function summaryText(opts: TerminalViewOptions, view: RunView): string {
-  return `${renderSummary(view, { logDir: opts.logDir, color: opts.color, featureRef: opts.featureRef })}\n`;
+  const { logDir, color, featureRef, repoRef } = opts;
+  return `${renderSummary(view, { logDir, color, featureRef, repoRef, width: summaryWidth(opts) })}\n`;
+}
+
+/** The width the summary's prose wraps at: the terminal's, unless it cannot be asked (stdout gone) or is tiny. */
+function summaryWidth(opts: TerminalViewOptions): number {
+  try {
+    return Math.max(40, opts.width?.() ?? 80);
+  } catch {
+    return 80;
+  }
 }
 
 function plainView(opts: TerminalViewOptions): TerminalView {

@@ -114,7 +114,22 @@ describe('renderSummary', () => {
   it('points at status while the run is still going', () => {
     const summary = renderSummary(toRunView(midRun(), NOW), opts);
     expect(summary).toContain('running for 12m 34s');
+    expect(summary).not.toContain('running running');
     expect(summary).toContain('kitty-orchestrator status --feature 001-checkout-flow');
+  });
+
+  it('wraps its prose between words at the width, never inside a command to copy', () => {
+    const view = { ...toRunView(pausedRun(), NOW), message: 'WP03 failed with every agent: '.repeat(6) };
+    const summary = renderSummary(view, { ...opts, featureRef: 'kitty-specs/001 checkout', width: 60 });
+    // The prose: the message under the title, and the next step's last line (the tables are columns, not prose;
+    // the command to copy is longer than 60 columns and stays whole).
+    const lines = summary.split('\n');
+    const prose = [...lines.slice(1, 4), ...lines.slice(-1)];
+    for (const line of prose) expect(line.length).toBeLessThanOrEqual(60);
+    expect(summary).toContain('WP03 failed with every agent: WP03 failed');
+    expect(summary).toContain(
+      "Next  `kitty-orchestrator resume --feature 'kitty-specs/001 checkout'`\n      continues",
+    );
   });
 
   it('names failed and aborted runs the resume command too', () => {

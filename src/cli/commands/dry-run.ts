@@ -1,10 +1,10 @@
-import path from 'node:path';
 import { detectAgents } from '../../agents/detect.js';
 import { loadConfig, type ConfigOverrides } from '../../config/index.js';
 import type { Config, Role } from '../../config/schema.js';
 import { readFeature } from '../../feature/index.js';
 import { candidatesFor } from '../../scheduler/index.js';
 import type { CliIO } from '../io.js';
+import { repoRoot } from '../repo-root.js';
 import { planView } from '../../plan.js';
 import { renderPlan } from './plan.js';
 
@@ -18,7 +18,7 @@ export async function dryRun(
   io: CliIO,
   options: { repo: string; feature: string; overrides: ConfigOverrides; json: boolean },
 ): Promise<void> {
-  const repoDir = path.resolve(io.cwd, options.repo);
+  const repoDir = await repoRoot(io, options.repo, { requireGit: false });
   const { feature, warnings } = await readFeature(options.feature, repoDir);
   for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
   const config = await loadConfig({

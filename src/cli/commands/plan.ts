@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import path from 'node:path';
 import pc from 'picocolors';
 import type { Lane } from '../../feature/types.js';
 import { planFeature, type PlanView } from '../../plan.js';
 import type { CliIO } from '../io.js';
+import { repoRoot } from '../repo-root.js';
 import { featureOptions } from '../options.js';
 import type { CommandFactory } from './types.js';
 
@@ -85,7 +85,8 @@ export async function showPlan(
   io: CliIO,
   options: { repo: string; feature: string; json: boolean },
 ): Promise<void> {
-  const { plan: view, warnings } = await planFeature(path.resolve(io.cwd, options.repo), options.feature);
+  const repoDir = await repoRoot(io, options.repo, { requireGit: false });
+  const { plan: view, warnings } = await planFeature(repoDir, options.feature);
   for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
   if (options.json) io.stdout(`${JSON.stringify(view, null, 2)}\n`);
   else io.stdout(renderPlan(view, io.isTTY && !io.env.NO_COLOR));

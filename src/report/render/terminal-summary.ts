@@ -2,7 +2,15 @@
  * The summary printed when a run ends (and by `status`): what happened, what it cost, where the logs are,
  * and what to do next. A pure function of the view.
  */
-import { formatCost, formatDuration, formatPercent, formatTokenUsage, oneLine, plural } from '../format.js';
+import {
+  formatCost,
+  formatDuration,
+  formatPercent,
+  formatTokenUsage,
+  oneLine,
+  plural,
+  wrapWords,
+} from '../format.js';
 import type { AgentUsage, RunView, WpRow } from '../view-model.js';
 import { alignColumns, fitLine, laneStyle, pc, statusStyle, type Segment } from './terminal-text.js';
 
@@ -15,13 +23,18 @@ export interface SummaryOptions {
    * suggests; defaults to the run's feature.
    */
   featureRef?: string;
+  /** The repository as the user named it, when it is not the current directory: the commands then carry --repo. */
+  repoRef?: string;
+  /** Columns to wrap the prose lines at, between words (default 80). */
+  width?: number;
 }
 
 /** Totals, one row per WP, the agents used with their success rate, where the logs are, and the next step. */
 export function renderSummary(view: RunView, opts: SummaryOptions): string {
   const render = (segments: readonly Segment[]) => fitLine(segments, Infinity, opts.color);
   const lines = [render(titleSegments(view))];
-  if (view.message) lines.push(oneLine(view.message));
+  const width = opts.width ?? 80;
+  if (view.message) lines.push(...wrapWords(oneLine(view.message), width));
   lines.push(
     render(totalsSegments(view)),
     '',
@@ -32,14 +45,14 @@ export function renderSummary(view: RunView, opts: SummaryOptions): string {
     lines.push(...alignColumns(view.agents.map(agentCells)).map((row) => `  ${render(row)}`));
   }
   lines.push('', render([{ text: 'Logs  ', style: pc.bold }, { text: opts.logDir }]));
-  lines.push(
-    render([{ text: 'Next  ', style: pc.bold }, { text: nextStep(view, opts.featureRef ?? view.feature) }]),
-  );
+  const next = wrapWords(nextStep(view, opts.featureRef ?? view.feature, opts.repoRef), width - 6);
+  lines.push(render([{ text: 'Next  ', style: pc.bold }, { text: next[0] ?? '' }]));
+  lines.push(...next.slice(1).map((line) => `      ${line}`));
   return lines.join('\n');
 }
 
 function titleSegments(view: RunView): Segment[] {
-  const verb = view.status === 'running' ? 'running for' : view.status === 'completed' ? 'in' : 'after';
+  const verb = view.status === 'running' ? 'for' : view.status === 'completed' ? 'in' : 'after';
   const segments: Segment[] = [
     { text: view.feature, style: pc.bold },
     { text: '  ' },
@@ -115,8 +128,8 @@ function rateStyle(agent: AgentUsage): (text: string) => string {
 }
 
 /** The one thing to do next, with the exact command when there is one. */
-export function nextStep(view: RunView, featureRef: string): string {
-  const feature = shellQuote(featureRef);
+export function nextStep(view: RunView, featureRef: string, repoRef?: string): string {
+  const feature = `${shellQuote(featureRef)}${repoRef === undefined ? '' : ` --repo ${shellQuote(repoRef)}`}`;
   const resume = `kitty-orchestrator resume --feature ${feature}`;
   switch (view.status) {
     case 'completed':
@@ -127,7 +140,7 @@ export function nextStep(view: RunView, featureRef: string): string {
     case 'paused':
       return `\`${resume}\` continues where it stopped (finished WPs are kept)`;
     case 'failed':
-      return `read the failed WPs' logs, fix the cause (README, Troubleshooting), then \`${resume}\``;
+      return `read the failed WPs' logs, fix the cause (docs/troubleshooting.md), then \`${resume}\``;
     case 'aborted':
       return `\`${resume}\` picks the run up again (finished WPs are kept)`;
     case 'running':
