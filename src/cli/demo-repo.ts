@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
+import { KittyError } from '../errors.js';
 
 const run = promisify(execFile);
 
@@ -39,10 +40,28 @@ function demoConfig(durationMs: number): unknown {
   };
 }
 
+/** A new or empty directory for the demo: it writes files and commits, so it must never land in a real repo. */
+async function emptyDir(dir: string): Promise<string> {
+  const repo = path.resolve(dir);
+  const entries = await readdir(repo).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw new KittyError('usage', `--dir ${dir}: ${error.message}`);
+  });
+  if (entries.length > 0) {
+    throw new KittyError(
+      'usage',
+      `--dir ${dir} is not empty: the demo makes a new repository there; name a new or empty directory`,
+    );
+  }
+  await mkdir(repo, { recursive: true });
+  return repo;
+}
+
 /** A throwaway git repo holding the demo feature and an agents.yaml for the sim agent. */
 export async function createDemoRepo(options: DemoRepoOptions): Promise<string> {
-  const repo = options.dir ? path.resolve(options.dir) : await mkdtemp(path.join(os.tmpdir(), 'kitty-demo-'));
-  await mkdir(repo, { recursive: true });
+  const repo = options.dir
+    ? await emptyDir(options.dir)
+    : await mkdtemp(path.join(os.tmpdir(), 'kitty-demo-'));
   await cp(demoFeatureDir(), path.join(repo, 'kitty-specs', DEMO_FEATURE), { recursive: true });
   await mkdir(path.join(repo, '.kittify'), { recursive: true });
   await writeFile(path.join(repo, '.kittify', 'agents.yaml'), stringify(demoConfig(options.durationMs)));

@@ -27,7 +27,7 @@ function list(value: string): string[] {
 export function featureOptions(command: Command, required = true): Command {
   const feature = new Option(
     '-f, --feature <slug|dir>',
-    'feature slug under kitty-specs/ (or a unique prefix), or its directory',
+    `${required ? '(required) ' : ''}feature slug under kitty-specs/ (or a unique prefix), or its directory`,
   );
   if (required) feature.makeOptionMandatory();
   return command.addOption(feature).option('-r, --repo <dir>', 'repository root', '.');

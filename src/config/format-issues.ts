@@ -130,7 +130,8 @@ function distance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
-function suggestion(key: string, allowed: readonly string[]): string {
+/** ` (did you mean "x"?)` for the allowed name closest to `key`, or '' when none is close. */
+export function suggestion(key: string, allowed: readonly string[]): string {
   // About one typo per four letters; a prefix (`timeout` for `timeout_seconds`) counts too.
   const limit = Math.max(1, Math.floor(key.length / 4));
   const prefix = (long: string, short: string): boolean => short.length >= 4 && long.startsWith(short);

@@ -1,5 +1,6 @@
 import { KittyError } from '../errors.js';
 import { AGENT_PREFERENCE, defaultPriority } from './defaults.js';
+import { suggestion } from './format-issues.js';
 import type { RawConfig, Role } from './schema.js';
 
 /**
@@ -63,7 +64,10 @@ function knownIds(raw: RawConfig): string[] {
 function assertKnown(raw: RawConfig, id: string, what: string): void {
   const known = knownIds(raw);
   if (!known.includes(id)) {
-    throw new KittyError('usage', `unknown agent "${id}" in ${what}; known agents: ${known.join(', ')}`);
+    throw new KittyError(
+      'usage',
+      `unknown agent "${id}" in ${what}${suggestion(id, known)}; known agents: ${known.join(', ')}`,
+    );
   }
 }
 

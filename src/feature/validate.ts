@@ -16,7 +16,7 @@ export interface WpNode {
  * Throws KittyError('graph') for the first problem found, in id order so the message is stable:
  * `duplicate work package id WP02: <file> and <file>`,
  * `<file>: WP03 depends on WP09, which does not exist`,
- * `dependency cycle: WP02 -> WP05 -> WP02`.
+ * `dependency cycle: WP02 -> WP05 -> WP02 (fix the dependencies in <file>, <file>)`.
  * Linear in WPs + edges; iterative, so 10,000 WPs in a chain do not overflow the stack.
  */
 export function validateWorkPackages(nodes: readonly WpNode[]): void {
@@ -35,7 +35,14 @@ export function validateWorkPackages(nodes: readonly WpNode[]): void {
     }
   }
   const cycle = findCycle(byId);
-  if (cycle !== undefined) throw new KittyError('graph', `dependency cycle: ${cycle.join(' -> ')}`);
+  if (cycle !== undefined) {
+    const files = cycle.slice(0, -1).map((id) => byId.get(id)?.file ?? id);
+    const named = files.length > 4 ? [...files.slice(0, 4), `${files.length - 4} more`] : files;
+    throw new KittyError(
+      'graph',
+      `dependency cycle: ${cycle.join(' -> ')} (fix the dependencies in ${named.join(', ')})`,
+    );
+  }
 }
 
 /**

@@ -83,6 +83,13 @@ describe('mergeConfig', () => {
     );
   });
 
+  it('agents: suggests the id meant by a binary name or a typo', () => {
+    expect(usageError(() => mergeConfig(base(), { agents: ['claude'] }))).toMatch(
+      /^unknown agent "claude" in the agents override \(did you mean "claude-code"\?\); known agents: /,
+    );
+    expect(usageError(() => mergeConfig(base(), { implAgent: 'codx' }))).toContain('(did you mean "codex"?)');
+  });
+
   it('implAgent and reviewAgent go first in their role list, enabled', () => {
     const merged = configSchema.parse(mergeConfig(base(), { implAgent: 'codex', reviewAgent: 'sim' }));
     expect(merged.defaults.implementation).toEqual(['codex']);

@@ -44,22 +44,26 @@ describe('validateWorkPackages', () => {
 
   it('names a cycle from its smallest id', () => {
     expect(graphError([node('WP01'), node('WP05', ['WP02']), node('WP02', ['WP05'])])).toBe(
-      'dependency cycle: WP02 -> WP05 -> WP02',
+      'dependency cycle: WP02 -> WP05 -> WP02 (fix the dependencies in tasks/WP02.md, tasks/WP05.md)',
     );
     expect(graphError([node('WP03', ['WP01']), node('WP01', ['WP02']), node('WP02', ['WP03'])])).toBe(
-      'dependency cycle: WP01 -> WP02 -> WP03 -> WP01',
+      'dependency cycle: WP01 -> WP02 -> WP03 -> WP01 (fix the dependencies in tasks/WP01.md, tasks/WP02.md, tasks/WP03.md)',
     );
   });
 
   it('rejects a self-dependency', () => {
-    expect(graphError([node('WP01'), node('WP02', ['WP02'])])).toBe('dependency cycle: WP02 -> WP02');
+    expect(graphError([node('WP01'), node('WP02', ['WP02'])])).toBe(
+      'dependency cycle: WP02 -> WP02 (fix the dependencies in tasks/WP02.md)',
+    );
   });
 
   it('finds a cycle hanging off a long acyclic tail', () => {
     const nodes = [node('WP1')];
     for (let i = 2; i <= 50; i++) nodes.push(node(`WP${i}`, [`WP${i - 1}`]));
     nodes[0] = node('WP1', ['WP50']);
-    expect(graphError(nodes)).toMatch(/^dependency cycle: WP1 -> WP50 -> WP49 -> .* -> WP2 -> WP1$/);
+    expect(graphError(nodes)).toMatch(
+      /^dependency cycle: WP1 -> WP50 -> WP49 -> .* -> WP2 -> WP1 \(fix the dependencies in tasks\/WP1\.md, tasks\/WP50\.md, tasks\/WP49\.md, tasks\/WP48\.md, 46 more\)$/,
+    );
   });
 
   it('handles a 20,000-WP chain (no recursion) and a wide 2,000-WP graph', () => {
