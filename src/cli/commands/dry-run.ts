@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { detectAgents } from '../../agents/detect.js';
-import { loadConfig, type ConfigOverrides } from '../../config/index.js';
+import type { ConfigOverrides } from '../../config/index.js';
 import type { Config, Role } from '../../config/schema.js';
 import { readFeature } from '../../feature/index.js';
+import { loadRunConfig } from '../../run-config.js';
 import { candidatesFor } from '../../scheduler/index.js';
 import type { CliIO } from '../io.js';
 import { planView, renderPlan } from './plan.js';
@@ -20,10 +20,11 @@ export async function dryRun(
   const repoDir = path.resolve(io.cwd, options.repo);
   const { feature, warnings } = await readFeature(options.feature, repoDir);
   for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
-  const config = await loadConfig({
+  const { config } = await loadRunConfig({
     repoDir,
+    env: io.env,
     overrides: options.overrides,
-    detectedAgents: await detectAgents({ env: io.env }),
+    warn: (message) => io.stderr(`warning: ${message}\n`),
   });
   const agents = {
     implementation: agentOrder(config, 'implementation'),
