@@ -8,7 +8,8 @@ import { createProcessRunner } from './executor/run-process.js';
 import { readFeature } from './feature/index.js';
 import { createStandaloneHost } from './host/standalone.js';
 import { featureLogDir } from './paths.js';
-import { createRedactor } from './redact.js';
+import { createRunRedactor } from './git/credentials.js';
+import type { Redact } from './redact.js';
 import { loadRunConfig } from './run-config.js';
 import { reduce } from './state/reduce.js';
 import { createFileStore } from './state/file-store.js';
@@ -30,9 +31,20 @@ export interface RunFeatureOptions {
   onAgentLine?: (wpId: string, line: string) => void;
   /** Where secrets to redact and agent binaries are looked up (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The run's redactor; default: the secrets of `env` and of the repository's git config. */
+  redact?: Redact;
 }
 
 export { featureLogDir } from './paths.js';
+
+/** Messages the run logs may quote an agent or a command: they pass the redactor like everything else. */
+function redactedLogger(logger: Logger, redact: Redact): Logger {
+  return {
+    info: (message) => logger.info(redact(message)),
+    warn: (message) => logger.warn(redact(message)),
+    debug: (message) => logger.debug(redact(message)),
+  };
+}
 
 /**
  * The whole pipeline behind `orchestrate`, `resume` and the action: read the feature, detect agents, load the
@@ -41,13 +53,15 @@ export { featureLogDir } from './paths.js';
 export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome> {
   const env = options.env ?? process.env;
   const repoDir = path.resolve(options.repoDir);
+  const redact = options.redact ?? (await createRunRedactor(repoDir, env));
+  const logger = redactedLogger(options.logger, redact);
   const { feature, warnings } = await readFeature(options.feature, repoDir);
-  warnings.forEach((w) => options.logger.warn(w));
+  warnings.forEach((w) => logger.warn(w));
   const { config } = await loadRunConfig({
     repoDir,
     env,
     overrides: options.overrides,
-    warn: (message) => options.logger.warn(message),
+    warn: (message) => logger.warn(message),
   });
   const store = createFileStore({ repoDir, feature: feature.slug });
   const resume =
@@ -60,11 +74,11 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
       host: createStandaloneHost({
         repoDir,
         baseBranch: config.base_branch ?? undefined,
-        logger: options.logger,
+        logger,
       }),
       runProcess: createProcessRunner({ baseEnv: env }),
       store,
-      logger: options.logger,
+      logger,
       logDir: featureLogDir(repoDir, feature.slug),
       resume,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -73,7 +87,7 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
     },
     {
       killGroup: (pid) => terminateGroup(pid, KILL_GRACE_MS).then(() => undefined),
-      redact: createRedactor(env),
+      redact,
     },
   );
 }

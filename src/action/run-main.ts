@@ -2,7 +2,8 @@ import path from 'node:path';
 import { KittyError } from '../errors.js';
 import { resolveFeatureDir } from '../feature/resolve.js';
 import { currentBranch } from '../git/repo.js';
-import { createRedactor } from '../redact.js';
+import { createRunRedactor } from '../git/credentials.js';
+import type { Redact } from '../redact.js';
 import { runFeature } from '../run-feature.js';
 import type { OrchestrationRun } from '../state/types.js';
 import { forkRefusal, readRunContext, type RunContext } from './context.js';
@@ -33,18 +34,21 @@ export async function runMain(deps: ActionDeps & { signal: AbortSignal }): Promi
   const slug = path.basename(featureDir);
   saveStepState('feature', slug);
   saveStepState('phase', 'started');
-  const session = createSession(settings, context, slug, deps);
+  // One redactor for the run, the reports and the failure message: the agents' environment has no token, but
+  // the reports must still blank it, and the checkout credential in the git config.
+  const redact = await createRunRedactor(settings.repoDir, deps.env, [settings.githubToken]);
+  const session = createSession(settings, context, slug, deps, redact);
   await session.cache.restore();
   await session.branches?.fetch();
   let run: OrchestrationRun | null = null;
   try {
-    run = await orchestrate(settings, featureDir, session, deps, (latest) => (run = latest));
+    run = await orchestrate(settings, featureDir, session, { ...deps, redact }, (latest) => (run = latest));
     setRunOutputs(run);
   } finally {
     await wrapUp(session, run);
   }
   if (run.status === 'completed') return;
-  const message = createRedactor(deps.env, [settings.githubToken])(failureMessage(run, deps.signal, context));
+  const message = redact(failureMessage(run, deps.signal, context));
   if (Object.values(run.workPackages).some((wp) => wp.lane === 'failed')) setOutput('escalation', message);
   throw new KittyError(run.status === 'paused' ? 'escalation' : 'state', message);
 }
@@ -64,7 +68,7 @@ async function orchestrate(
   settings: ActionSettings,
   featureDir: string,
   session: ActionSession,
-  deps: ActionDeps & { signal: AbortSignal },
+  deps: ActionDeps & { signal: AbortSignal; redact: Redact },
   onRun: (run: OrchestrationRun) => void,
 ): Promise<OrchestrationRun> {
   const outcome = await runFeature({
@@ -75,6 +79,7 @@ async function orchestrate(
     signal: deps.signal,
     logger: deps.logger,
     env: agentEnv(deps.env),
+    redact: deps.redact,
     onEvent: (event, run) => {
       onRun(run);
       session.reporter.onEvent(event, run);

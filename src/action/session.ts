@@ -1,6 +1,6 @@
 import type { Logger } from '../engine/types.js';
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from '../github/client.js';
-import { createRedactor } from '../redact.js';
+import type { Redact } from '../redact.js';
 import type { SummaryWriter } from '../report/sinks/job-summary.js';
 import { featureLogDir } from '../run-feature.js';
 import { createBranchSync, type BranchSync } from './branches.js';
@@ -37,6 +37,7 @@ export function createSession(
   context: RunContext,
   slug: string,
   deps: ActionDeps,
+  redact: Redact,
   state: StepState = readStepState(),
 ): ActionSession {
   const { logger } = deps;
@@ -65,7 +66,7 @@ export function createSession(
     intervalMs: settings.reportIntervalSeconds * 1000,
     repoDir: settings.repoDir,
     logDir: featureLogDir(settings.repoDir, slug),
-    redact: createRedactor(deps.env, [settings.githubToken]),
+    redact,
     commentId: state.commentId,
     checkRunId: state.checkRunId,
     onCommentId: (id) => saveStepState('commentId', id),

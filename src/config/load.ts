@@ -30,10 +30,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
 }
 
 /** loadConfig for a file already read (`fromFile`, null when the repository has none). */
-export function configFrom(
-  fromFile: RawConfig | null,
-  options: Omit<LoadConfigOptions, 'repoDir'>,
-): Config {
+export function configFrom(fromFile: RawConfig | null, options: Omit<LoadConfigOptions, 'repoDir'>): Config {
   const raw = fromFile ?? defaultConfig(options.detectedAgents);
   const source = fromFile === null ? `default config (no ${CONFIG_FILE})` : CONFIG_FILE;
   const config = validateConfig(raw, options.overrides ?? {}, source);

@@ -4,6 +4,7 @@ import { getInvoker } from '../agents/registry.js';
 import type { AgentResult, InvocationRequest } from '../agents/types.js';
 import type { AgentConfig, Role } from '../config/schema.js';
 import type { ProcessRunner } from '../executor/types.js';
+import { redactDeep, type Redact } from '../redact.js';
 import type { Recorder } from './recorder.js';
 
 /** Summaries kept in state and reports are capped: the full output is in the log file. */
@@ -112,14 +113,13 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
   return { interrupted: false, result };
 }
 
-/** Agent text goes into state, reports and prompts: secrets it echoed must not. */
-function redactResult(result: AgentResult, redact: (text: string) => string): AgentResult {
-  const verdict = result.verdict && {
-    ...result.verdict,
-    summary: redact(result.verdict.summary),
-    findings: result.verdict.findings.map((f) => ({ ...f, message: redact(f.message) })),
-  };
-  return { ...result, summary: truncate(redact(result.summary)), ...(verdict ? { verdict } : {}) };
+/**
+ * Agent text goes into state, reports and the prompts of retries and reviews: secrets it echoed must not. Every
+ * field is redacted (a finding's `location` as much as its message), then the summary is capped.
+ */
+function redactResult(result: AgentResult, redact: Redact): AgentResult {
+  const redacted = redactDeep(result, redact);
+  return { ...redacted, summary: truncate(redacted.summary) };
 }
 
 async function writePidFile(file: string, pid: number): Promise<void> {
