@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import type { Logger } from '../engine/types.js';
+import { forRunnerLog, neutralise } from '../neutralise.js';
 import { secretsFromEnv } from '../redact.js';
 
 /**
@@ -48,8 +49,9 @@ export function maskSecrets(env: NodeJS.ProcessEnv, token: string, logger: Logge
 /** The Logger port on top of the runner's log. */
 export function coreLogger(): Logger {
   return {
-    info: (message) => core.info(message),
-    warn: (message) => core.warning(message),
-    debug: (message) => core.debug(message),
+    // Agent lines and WP titles reach these: no `\r`, escape sequence or line-leading `::` may act on the runner.
+    info: (message) => core.info(forRunnerLog(message)),
+    warn: (message) => core.warning(neutralise(message)),
+    debug: (message) => core.debug(neutralise(message)),
   };
 }

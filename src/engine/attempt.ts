@@ -82,6 +82,8 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
     inactivityTimeoutMs: spec.agentConfig.inactivity_timeout_seconds * 1000,
     logFile,
     redact: ctx.redact,
+    maxLogBytes: spec.agentConfig.max_log_bytes,
+    maxLineChars: spec.agentConfig.max_line_chars,
     onLine: (line) => ctx.onAgentLine?.(spec.wpId, line),
     onSpawn: (pid) => {
       pidWritten = writePidFile(pidFile, pid);
