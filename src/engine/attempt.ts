@@ -5,6 +5,7 @@ import type { AgentResult, InvocationRequest } from '../agents/types.js';
 import type { AgentConfig, Role } from '../config/schema.js';
 import type { ProcessRunner } from '../executor/types.js';
 import { redactDeep, type Redact } from '../redact.js';
+import { assertNoSymlink } from '../safe-write.js';
 import type { Recorder } from './recorder.js';
 
 /** Summaries kept in state and reports are capped: the full output is in the log file. */
@@ -49,6 +50,7 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
   const invoker = getInvoker(spec.agent);
   const name = `${spec.wpId}-${spec.role}-${spec.attempt}`;
   const scratchDir = path.join(ctx.logDir, 'scratch', name);
+  await assertNoSymlink(scratchDir);
   await mkdir(scratchDir, { recursive: true });
   const request: InvocationRequest = {
     role: spec.role,
@@ -58,8 +60,8 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
     scratchDir,
   };
   const invocation = invoker.buildInvocation(request);
-  await writeFile(path.join(scratchDir, 'prompt.txt'), spec.prompt);
-  for (const [file, content] of Object.entries(invocation.files)) await writeFile(file, content);
+  await writeNew(path.join(scratchDir, 'prompt.txt'), spec.prompt);
+  for (const [file, content] of Object.entries(invocation.files)) await writeNew(file, content);
 
   const logFile = path.join(ctx.logDir, `${name}.log`);
   await ctx.recorder.record({
@@ -125,6 +127,13 @@ function redactResult(result: AgentResult, redact: Redact): AgentResult {
 }
 
 async function writePidFile(file: string, pid: number): Promise<void> {
+  await assertNoSymlink(file);
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, String(pid));
+  await writeNew(file, String(pid));
+}
+
+/** Writes a file of ours under .kittify/: never through a symbolic link planted there. */
+async function writeNew(file: string, content: string): Promise<void> {
+  await assertNoSymlink(file);
+  await writeFile(file, content);
 }

@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { assertNoSymlink } from '../safe-write.js';
 
 /**
  * Output plumbing for `runProcess`: an in-memory capture capped to its tail, a line splitter for live views, and
@@ -111,6 +112,7 @@ export class ProcessLog {
     const log = new ProcessLog(file, maxBytes);
     if (file === undefined) return log;
     try {
+      await assertNoSymlink(file);
       await mkdir(dirname(file), { recursive: true });
       const stream = createWriteStream(file, { flags: 'a' });
       stream.on('error', (error) => log.fail(error));
