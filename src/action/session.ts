@@ -4,6 +4,7 @@ import type { Redact } from '../redact.js';
 import type { SummaryWriter } from '../report/sinks/job-summary.js';
 import { featureLogDir } from '../run-feature.js';
 import { createBranchSync, type BranchSync } from './branches.js';
+import { recallCommentId, rememberCommentId } from './comment-memory.js';
 import { createStateCache, type CachePort, type StateCache } from './cache-state.js';
 import { cacheScope, type RunContext } from './context.js';
 import type { ActionSettings } from './inputs.js';
@@ -67,9 +68,14 @@ export function createSession(
     repoDir: settings.repoDir,
     logDir: featureLogDir(settings.repoDir, slug),
     redact,
-    commentId: state.commentId,
+    commentId: state.commentId ?? (() => recallCommentId(settings.repoDir, slug)),
     checkRunId: state.checkRunId,
-    onCommentId: (id) => saveStepState('commentId', id),
+    onCommentId: (id) => {
+      saveStepState('commentId', id);
+      rememberCommentId(settings.repoDir, slug, id).catch((error: unknown) =>
+        logger.debug(`could not keep the comment id with the state: ${String(error)}`),
+      );
+    },
     onCheckRunId: (id) => saveStepState('checkRunId', id),
   });
   let saves = state.saves;
