@@ -222,6 +222,8 @@ export class GitHubStandIn {
       status: 200,
       body: {
         ...example,
+        // GitHub's example team lacks a field its own schema requires.
+        requested_teams: [],
         number: Number(p.pull_number),
         head: side(example.head as Record<string, unknown>, pull.head, pull.sha),
         base: side(example.base as Record<string, unknown>, pull.base, 'b'.repeat(40)),
