@@ -1,10 +1,4 @@
 import path from 'node:path';
-import { detectAgents } from './agents/detect.js';
-import { getInvoker } from './agents/registry.js';
-import { loadConfig } from './config/index.js';
-import type { Config } from './config/schema.js';
-import type { DetectedAgent } from './agents/types.js';
-import { KittyError } from './errors.js';
 import type { ConfigOverrides } from './config/merge.js';
 import { orchestrate } from './engine/run.js';
 import { isUnfinished } from './engine/start.js';
@@ -14,7 +8,9 @@ import { createProcessRunner } from './executor/run-process.js';
 import { readFeature } from './feature/index.js';
 import { createStandaloneHost } from './host/standalone.js';
 import { featureLogDir } from './paths.js';
-import { createRedactor } from './redact.js';
+import { createRunRedactor } from './git/credentials.js';
+import type { Redact } from './redact.js';
+import { loadRunConfig } from './run-config.js';
 import { reduce } from './state/reduce.js';
 import { createFileStore } from './state/file-store.js';
 import type { OrchestrationEvent, OrchestrationRun } from './state/types.js';
@@ -32,43 +28,19 @@ export interface RunFeatureOptions {
   onAgentLine?: (wpId: string, line: string) => void;
   /** Where secrets to redact and agent binaries are looked up (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The run's redactor; default: the secrets of `env` and of the repository's git config. */
+  redact?: Redact;
 }
 
 export { featureLogDir } from './paths.js';
 
-/**
- * Fit the config to this machine: configured agents whose CLI is not on PATH are switched off (with a warning)
- * rather than tried and failed one WP at a time, and an agent found under an older binary name (`kilocode`,
- * `agent`) is run by that path. With no agent left the run cannot start.
- */
-function fitToMachine(config: Config, detected: readonly DetectedAgent[], logger: Logger): Config {
-  const found = new Map(detected.map((d) => [d.id, d.path]));
-  const agents = { ...config.agents };
-  for (const [id, agent] of Object.entries(agents)) {
-    if (!agent.enabled) continue;
-    const where = found.get(id);
-    if (where === undefined) {
-      logger.warn(
-        `agent ${id} is configured but its CLI was not found on PATH; it is skipped (see \`kitty-orchestrator doctor\`)`,
-      );
-      agents[id] = { ...agent, enabled: false };
-    } else if (agent.command === undefined && isAlternateBinary(id, where)) {
-      agents[id] = { ...agent, command: where };
-    }
-  }
-  if (!Object.values(agents).some((a) => a.enabled)) {
-    throw new KittyError(
-      'agent',
-      `no agents available: none of the configured agents is installed (${Object.keys(agents).join(', ')}); run \`kitty-orchestrator doctor\``,
-    );
-  }
-  return { ...config, agents };
-}
-
-/** Whether the CLI was found under a name other than the invoker's first (which its argv would use). */
-function isAlternateBinary(id: string, where: string): boolean {
-  const [preferred] = getInvoker(id).binaries;
-  return preferred !== undefined && path.basename(where) !== preferred;
+/** Messages the run logs may quote an agent or a command: they pass the redactor like everything else. */
+function redactedLogger(logger: Logger, redact: Redact): Logger {
+  return {
+    info: (message) => logger.info(redact(message)),
+    warn: (message) => logger.warn(redact(message)),
+    debug: (message) => logger.debug(redact(message)),
+  };
 }
 
 /**
@@ -78,15 +50,16 @@ function isAlternateBinary(id: string, where: string): boolean {
 export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome> {
   const env = options.env ?? process.env;
   const repoDir = path.resolve(options.repoDir);
+  const redact = options.redact ?? (await createRunRedactor(repoDir, env));
+  const logger = redactedLogger(options.logger, redact);
   const { feature, warnings } = await readFeature(options.feature, repoDir);
-  warnings.forEach((w) => options.logger.warn(w));
-  const detectedAgents = await detectAgents({ env });
-  const loaded = await loadConfig({
+  warnings.forEach((w) => logger.warn(w));
+  const { config } = await loadRunConfig({
     repoDir,
-    detectedAgents,
-    ...(options.overrides ? { overrides: options.overrides } : {}),
+    env,
+    overrides: options.overrides,
+    warn: (message) => logger.warn(message),
   });
-  const config = fitToMachine(loaded, detectedAgents, options.logger);
   const store = createFileStore({ repoDir, feature: feature.slug });
   const resume =
     options.resume === 'auto' ? isUnfinished(reduce(await store.load())) : (options.resume ?? false);
@@ -98,11 +71,11 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
       host: createStandaloneHost({
         repoDir,
         baseBranch: config.base_branch ?? undefined,
-        logger: options.logger,
+        logger,
       }),
       runProcess: createProcessRunner({ baseEnv: env }),
       store,
-      logger: options.logger,
+      logger,
       logDir: featureLogDir(repoDir, feature.slug),
       resume,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -111,7 +84,7 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
     },
     {
       killGroup: (pid) => killGroup(pid),
-      redact: createRedactor(env),
+      redact,
     },
   );
 }

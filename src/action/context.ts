@@ -94,14 +94,6 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
   };
 }
 
-/** Events whose `pull_request` may come from a fork. */
-const PULL_REQUEST_EVENTS = [
-  'pull_request',
-  'pull_request_target',
-  'pull_request_review',
-  'pull_request_review_comment',
-];
-
 /**
  * Why agents must not run for this event, or null when they may. A PR from a fork is refused unless allowed:
  * on `pull_request` its token is read-only and secrets are absent, so agents fail after burning minutes; on
@@ -109,7 +101,15 @@ const PULL_REQUEST_EVENTS = [
  * secrets leak. Opting in is the repository owner's call (`allow-fork-prs: true`).
  */
 export function forkRefusal(context: RunContext, allowForkPrs: boolean): string | null {
-  if (allowForkPrs || !PULL_REQUEST_EVENTS.includes(context.eventName) || !context.pullRepos) return null;
+  // Every event about a PR counts (`issue_comment` on a PR too, whose payload names no head: see
+  // withPullRequest); only events about no PR at all (push, schedule, dispatch) pass unchecked.
+  if (allowForkPrs || context.pullNumber === null) return null;
+  if (!context.pullRepos) {
+    return (
+      `Refusing to run agents for pull request #${context.pullNumber} (${context.eventName}): could not look up ` +
+      'whether it comes from a fork. Give the action a github-token that can read pull requests, or set allow-fork-prs: true.'
+    );
+  }
   const { head, base } = context.pullRepos;
   if (head === base) return null;
   const from = head ?? 'a deleted fork';

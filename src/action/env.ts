@@ -1,5 +1,7 @@
 import * as core from '@actions/core';
 import type { Logger } from '../engine/types.js';
+import { forRunnerLog, neutralise } from '../neutralise.js';
+import { secretsFromEnv } from '../redact.js';
 
 /**
  * Runner variables agents must never see: the cache service's token (an agent could poison the cache other
@@ -28,17 +30,14 @@ export function agentEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   );
 }
 
-/** Names whose values are secrets; the same rule the redactor applies to logs and reports. */
-const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH)/i;
-
 /**
- * Mask the token and every secret-looking variable in the job's log. Values from `secrets.*` are masked by the
- * runner already; keys passed through `vars.*` or set by an earlier step are not.
+ * Mask the token and every secret-looking variable (the redactor's name rule) in the job's log. Values from
+ * `secrets.*` are masked by the runner already; keys passed through `vars.*` or set by an earlier step are not.
+ * Of the action's inputs only `github-token` is a secret: the rule skips `INPUT_*`, so `state-key-prefix`
+ * (a KEY by name) stays readable in logs, outputs and the comment marker.
  */
 export function maskSecrets(env: NodeJS.ProcessEnv, token: string, logger: Logger): void {
-  const values = Object.entries(env)
-    .filter(([name, value]) => SECRET_NAME.test(name) && value && value.length >= 8)
-    .map(([, value]) => value!);
+  const values = secretsFromEnv(env);
   // The runner masks line by line: a multi-line value (a PEM key) is masked one line at a time.
   const lines = [token, ...values]
     .flatMap((value) => value.split(/\r?\n/))
@@ -50,8 +49,9 @@ export function maskSecrets(env: NodeJS.ProcessEnv, token: string, logger: Logge
 /** The Logger port on top of the runner's log. */
 export function coreLogger(): Logger {
   return {
-    info: (message) => core.info(message),
-    warn: (message) => core.warning(message),
-    debug: (message) => core.debug(message),
+    // Agent lines and WP titles reach these: no `\r`, escape sequence or line-leading `::` may act on the runner.
+    info: (message) => core.info(forRunnerLog(message)),
+    warn: (message) => core.warning(neutralise(message)),
+    debug: (message) => core.debug(neutralise(message)),
   };
 }

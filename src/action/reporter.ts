@@ -36,7 +36,7 @@ export interface ReporterOptions {
   logDir: string;
   redact: (text: string) => string;
   /** Ids an earlier step recorded, so the post step finalises the same comment and check run. */
-  commentId?: number | null;
+  commentId?: number | null | (() => number | null);
   checkRunId?: number | null;
   onCommentId?: (id: number) => void;
   onCheckRunId?: (id: number) => void;

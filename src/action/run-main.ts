@@ -2,10 +2,13 @@ import path from 'node:path';
 import { KittyError } from '../errors.js';
 import { resolveFeatureDir } from '../feature/resolve.js';
 import { currentBranch } from '../git/repo.js';
-import { createRedactor } from '../redact.js';
+import { createRunRedactor } from '../git/credentials.js';
+import type { Redact } from '../redact.js';
 import { runFeature } from '../run-feature.js';
 import type { OrchestrationRun } from '../state/types.js';
+import { createGitHubClient, type GitHubClient } from '../github/client.js';
 import { forkRefusal, readRunContext, type RunContext } from './context.js';
+import { withPullRequest } from './pull-request.js';
 import { agentEnv, maskSecrets } from './env.js';
 import { readSettings, type ActionSettings } from './inputs.js';
 import { setDefaultOutputs, setOutput, setRunOutputs } from './outputs.js';
@@ -19,9 +22,14 @@ import { saveStepState } from './step-state.js';
  */
 export async function runMain(deps: ActionDeps & { signal: AbortSignal }): Promise<void> {
   setDefaultOutputs();
-  const context = readRunContext(deps.env);
-  const settings = readSettings(context.workspace);
+  const payloadContext = readRunContext(deps.env);
+  const settings = readSettings(payloadContext.workspace);
   maskSecrets(deps.env, settings.githubToken, deps.logger);
+  const context = await withPullRequest(
+    payloadContext,
+    lookupClient(settings, payloadContext, deps),
+    deps.logger,
+  );
   const refusal = forkRefusal(context, settings.allowForkPrs);
   if (refusal) {
     saveStepState('phase', 'refused');
@@ -33,20 +41,32 @@ export async function runMain(deps: ActionDeps & { signal: AbortSignal }): Promi
   const slug = path.basename(featureDir);
   saveStepState('feature', slug);
   saveStepState('phase', 'started');
-  const session = createSession(settings, context, slug, deps);
+  // One redactor for the run, the reports and the failure message: the agents' environment has no token, but
+  // the reports must still blank it, and the checkout credential in the git config.
+  const redact = await createRunRedactor(settings.repoDir, deps.env, [settings.githubToken]);
+  const session = createSession(settings, context, slug, deps, redact);
   await session.cache.restore();
   await session.branches?.fetch();
   let run: OrchestrationRun | null = null;
   try {
-    run = await orchestrate(settings, featureDir, session, deps, (latest) => (run = latest));
+    run = await orchestrate(settings, featureDir, session, { ...deps, redact }, (latest) => (run = latest));
     setRunOutputs(run);
   } finally {
     await wrapUp(session, run);
   }
   if (run.status === 'completed') return;
-  const message = createRedactor(deps.env, [settings.githubToken])(failureMessage(run, deps.signal, context));
+  const message = redact(failureMessage(run, deps.signal, context));
   if (Object.values(run.workPackages).some((wp) => wp.lane === 'failed')) setOutput('escalation', message);
   throw new KittyError(run.status === 'paused' ? 'escalation' : 'state', message);
+}
+
+/** A client for the PR lookup, when an event about a PR did not carry the PR (the session makes its own). */
+function lookupClient(settings: ActionSettings, context: RunContext, deps: ActionDeps): GitHubClient | null {
+  if (context.pullNumber === null || context.pullRepos !== null || !settings.githubToken) return null;
+  return (deps.createClient ?? createGitHubClient)(settings.githubToken, {
+    baseUrl: context.apiUrl,
+    logger: deps.logger,
+  });
 }
 
 /** WPs branch off the checked-out branch unless told otherwise; a detached HEAD (a PR's merge commit) has none. */
@@ -64,7 +84,7 @@ async function orchestrate(
   settings: ActionSettings,
   featureDir: string,
   session: ActionSession,
-  deps: ActionDeps & { signal: AbortSignal },
+  deps: ActionDeps & { signal: AbortSignal; redact: Redact },
   onRun: (run: OrchestrationRun) => void,
 ): Promise<OrchestrationRun> {
   const outcome = await runFeature({
@@ -75,6 +95,7 @@ async function orchestrate(
     signal: deps.signal,
     logger: deps.logger,
     env: agentEnv(deps.env),
+    redact: deps.redact,
     onEvent: (event, run) => {
       onRun(run);
       session.reporter.onEvent(event, run);

@@ -2,6 +2,7 @@ import type { Logger } from '../engine/types.js';
 import { errorMessage } from '../errors.js';
 import { stopLeftoverAgents } from '../engine/start.js';
 import { terminateGroup } from '../executor/process-tree.js';
+import { createRunRedactor } from '../git/credentials.js';
 import { featureLogDir } from '../run-feature.js';
 import { readEventLog, reduce, statePaths } from '../state/index.js';
 import type { OrchestrationRun } from '../state/types.js';
@@ -28,7 +29,8 @@ export async function runPost(deps: ActionDeps): Promise<void> {
   deps.logger.info(
     'The main step did not finish: saving the orchestration state and finalising the reports.',
   );
-  const session = createSession(settings, context, state.feature, deps, state);
+  const redact = await createRunRedactor(settings.repoDir, deps.env, [settings.githubToken]);
+  const session = createSession(settings, context, state.feature, deps, redact, state);
   if (state.phase === 'started') {
     await stopAgents(settings.repoDir, state.feature, deps.logger);
     await session.branches?.push();

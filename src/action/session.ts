@@ -1,9 +1,10 @@
 import type { Logger } from '../engine/types.js';
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from '../github/client.js';
-import { createRedactor } from '../redact.js';
+import type { Redact } from '../redact.js';
 import type { SummaryWriter } from '../report/sinks/job-summary.js';
 import { featureLogDir } from '../run-feature.js';
 import { createBranchSync, type BranchSync } from './branches.js';
+import { recallCommentId, rememberCommentId } from './comment-memory.js';
 import { createStateCache, type CachePort, type StateCache } from './cache-state.js';
 import { cacheScope, type RunContext } from './context.js';
 import type { ActionSettings } from './inputs.js';
@@ -37,6 +38,7 @@ export function createSession(
   context: RunContext,
   slug: string,
   deps: ActionDeps,
+  redact: Redact,
   state: StepState = readStepState(),
 ): ActionSession {
   const { logger } = deps;
@@ -65,10 +67,15 @@ export function createSession(
     intervalMs: settings.reportIntervalSeconds * 1000,
     repoDir: settings.repoDir,
     logDir: featureLogDir(settings.repoDir, slug),
-    redact: createRedactor(deps.env, [settings.githubToken]),
-    commentId: state.commentId,
+    redact,
+    commentId: state.commentId ?? (() => recallCommentId(settings.repoDir, slug)),
     checkRunId: state.checkRunId,
-    onCommentId: (id) => saveStepState('commentId', id),
+    onCommentId: (id) => {
+      saveStepState('commentId', id);
+      rememberCommentId(settings.repoDir, slug, id).catch((error: unknown) =>
+        logger.debug(`could not keep the comment id with the state: ${String(error)}`),
+      );
+    },
     onCheckRunId: (id) => saveStepState('checkRunId', id),
   });
   let saves = state.saves;

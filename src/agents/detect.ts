@@ -1,6 +1,8 @@
 /**
  * Which agent CLIs are installed: each invoker's binaries looked up on PATH (or the agent's `command` override),
- * then `<bin> --version` run briefly to read the version. The sim agent is always installed.
+ * then `<bin> --version` run briefly to read the version. The built-in sim agent is a demo and test double: it is
+ * reported only when the caller asks for it (`includeSim`: the config or a flag names it), so a real run never
+ * picks it up by default.
  */
 import { spawn } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
@@ -22,6 +24,8 @@ export interface DetectOptions {
   /** Configured agents: their `command` overrides the binary, their `priority` orders the result. */
   config?: { agents: Readonly<Record<string, AgentConfig>> } | undefined;
   runVersion?: VersionRunner;
+  /** Report the built-in sim agent too; only when the config or a flag names it. */
+  includeSim?: boolean;
 }
 
 /** How long a `--version` may take before the child is killed. */
@@ -133,6 +137,7 @@ async function detectOne(
   options: DetectOptions,
 ): Promise<Found | null> {
   const priority = agent?.priority ?? DEFAULT_PRIORITY;
+  if (invoker.id === 'sim' && !options.includeSim) return null;
   if (invoker.id === 'sim' && !agent?.command) {
     return {
       id: invoker.id,

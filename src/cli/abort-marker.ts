@@ -1,5 +1,6 @@
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { assertNoSymlink } from '../safe-write.js';
 
 /**
  * `abort` from another terminal leaves this marker before it signals the running orchestrator, so the runner can
@@ -10,6 +11,7 @@ function markerPath(repoDir: string, feature: string): string {
 }
 
 export async function requestAbort(repoDir: string, feature: string): Promise<void> {
+  await assertNoSymlink(markerPath(repoDir, feature));
   await mkdir(path.dirname(markerPath(repoDir, feature)), { recursive: true });
   await writeFile(markerPath(repoDir, feature), new Date().toISOString());
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import PQueue from 'p-queue';
 import pc from 'picocolors';
 import { detectAgents } from '../agents/detect.js';
+import { findSimScript, packageVersion } from '../agents/sim.js';
 import { KNOWN_AGENT_IDS, getInvoker } from '../agents/registry.js';
 import type { AgentInvoker, DetectedAgent, PromptDelivery } from '../agents/types.js';
 import { CONFIG_FILE, readRawConfig, validateConfig } from '../config/index.js';
@@ -26,7 +27,10 @@ export interface DoctorRoleView {
 
 export interface DoctorAgentView {
   id: string;
+  /** A real agent CLI found on this machine; never the built-in sim agent. */
   installed: boolean;
+  /** The built-in sim agent: a demo and test double that runs only when the config or a flag names it. */
+  built_in: boolean;
   path: string | null;
   version: string | null;
   roles: Record<Role, DoctorRoleView>;
@@ -38,6 +42,8 @@ export interface DoctorAgentView {
 export interface DoctorView {
   agents: DoctorAgentView[];
 }
+
+const SIM_ID = 'sim';
 
 /** Stand-ins for the per-attempt values, so the argv shows where each goes. */
 const PLACEHOLDERS = { prompt: '<prompt>', cwd: '<worktree>', scratchDir: '<scratch>' } as const;
@@ -73,11 +79,13 @@ function agentView(id: string, agent: AgentConfig, detected: DetectedAgent | und
     Role,
     DoctorRoleView
   >;
+  const builtIn = id === SIM_ID;
   return {
     id,
     installed: detected !== undefined,
-    path: detected?.path ?? null,
-    version: detected?.version ?? null,
+    built_in: builtIn,
+    path: builtIn ? findSimScript() : (detected?.path ?? null),
+    version: builtIn ? packageVersion() : (detected?.version ?? null),
     roles,
   };
 }
@@ -91,7 +99,7 @@ async function probeAll(
   const queue = new PQueue({ concurrency: PROBE_CONCURRENCY });
   await Promise.all(
     views
-      .filter((view) => view.installed)
+      .filter((view) => view.installed || view.built_in)
       .map((view) =>
         queue.add(async () => {
           view.probe = await probeAgent(
@@ -151,9 +159,11 @@ function probeLine(probe: ProbeReport, c: Colors): string {
 }
 
 function renderAgent(view: DoctorAgentView, c: Colors, idWidth: number): string[] {
-  const state = view.installed
-    ? `${c.green('installed')}  ${view.version ?? 'version unknown'}  ${view.path ?? ''}`
-    : c.dim('not installed');
+  const state = view.built_in
+    ? `${c.cyan('built-in')}  demo/test agent, used only when named  ${view.path ?? ''}`
+    : view.installed
+      ? `${c.green('installed')}  ${view.version ?? 'version unknown'}  ${view.path ?? ''}`
+      : c.dim('not installed');
   const lines = [`${c.bold(view.id.padEnd(idWidth))}  ${state}`];
   for (const role of ROLES) {
     const r = view.roles[role];
@@ -171,10 +181,11 @@ export function renderDoctor(view: DoctorView, color: boolean): string {
   const c = pc.createColors(color);
   const idWidth = Math.max(...view.agents.map((agent) => agent.id.length));
   const installed = view.agents.filter((agent) => agent.installed).length;
+  const real = view.agents.filter((agent) => !agent.built_in).length;
   const blocks = view.agents.map((agent) => renderAgent(agent, c, idWidth).join('\n'));
   const probed = view.agents.filter((agent) => agent.probe);
   const usable = probed.filter((agent) => agent.probe?.status === 'usable').length;
-  const tally = `${installed} of ${view.agents.length} agents installed${probed.length > 0 ? `, ${usable} of ${probed.length} usable` : ''}.`;
+  const tally = `${installed} of ${real} agent CLIs installed${probed.length > 0 ? `, ${usable} of ${probed.length} usable` : ''}.`;
   return `${blocks.join('\n\n')}\n\n${tally} Long arguments are cut here; --json shows the full argv.\n`;
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { KittyError, errorMessage, exitCodeFor } from '../errors.js';
+import { createRedactor } from '../redact.js';
 import { commands } from './commands/index.js';
 import type { CliIO } from './io.js';
 
@@ -42,7 +43,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       // Commander already printed its message (or the help text, which exits 0).
       return error.exitCode === 0 ? 0 : 2;
     }
-    io.stderr(`kitty-orchestrator: ${errorMessage(error)}\n`);
+    io.stderr(`kitty-orchestrator: ${createRedactor(io.env)(errorMessage(error))}\n`);
     return error instanceof KittyError ? exitCodeFor(error) : 1;
   }
 }

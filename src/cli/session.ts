@@ -1,12 +1,14 @@
+import path from 'node:path';
 import type { ConfigOverrides } from '../config/merge.js';
 import { ABORT_REASON } from '../engine/run.js';
 import type { Logger } from '../engine/types.js';
 import { killAllChildren } from '../executor/process-tree.js';
+import { resolveFeatureDir } from '../feature/resolve.js';
 import { createTerminalView, type TerminalView } from '../report/terminal-view.js';
 import { featureLogDir } from '../paths.js';
 import { runFeature } from '../run-feature.js';
 import type { RunStatus } from '../state/types.js';
-import { abortRequested } from './abort-marker.js';
+import { abortRequested, clearAbortRequest } from './abort-marker.js';
 import type { CliIO } from './io.js';
 import { repoRefFor, repoRoot } from './repo-root.js';
 
@@ -80,6 +82,15 @@ function trapSignals(
   };
 }
 
+/**
+ * An `abort` meant for an earlier run must not turn this run's plain SIGTERM (a CI cancel) into an abort: a
+ * run starts with no request pending. A feature that cannot be resolved is left to runFeature to report.
+ */
+async function clearStaleAbort(repoDir: string, featureRef: string): Promise<void> {
+  const dir = await resolveFeatureDir(featureRef, repoDir).catch(() => null);
+  if (dir !== null) await clearAbortRequest(repoDir, path.basename(dir));
+}
+
 /** Run or resume a feature with the terminal view the output calls for; returns the exit code. */
 export async function runInTerminal(io: CliIO, options: SessionOptions): Promise<number> {
   const repoDir = await repoRoot(io, options.repo, { requireGit: true });
@@ -94,6 +105,7 @@ export async function runInTerminal(io: CliIO, options: SessionOptions): Promise
     controller,
   );
   try {
+    await clearStaleAbort(repoDir, options.feature);
     const outcome = await runFeature({
       repoDir,
       feature: options.feature,

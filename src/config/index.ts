@@ -13,6 +13,7 @@ export {
 export { AGENT_PREFERENCE, CONFIG_FILE, defaultConfig, defaultPriority } from './defaults.js';
 export { mergeConfig, type ConfigOverrides } from './merge.js';
 export {
+  configFrom,
   configHash,
   loadConfig,
   parseRawConfig,

@@ -26,7 +26,11 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * fault, KittyError('usage') for a bad override, and KittyError('agent') when no agent is enabled.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
-  const fromFile = await readRawConfig(options.repoDir);
+  return configFrom(await readRawConfig(options.repoDir), options);
+}
+
+/** loadConfig for a file already read (`fromFile`, null when the repository has none). */
+export function configFrom(fromFile: RawConfig | null, options: Omit<LoadConfigOptions, 'repoDir'>): Config {
   const raw = fromFile ?? defaultConfig(options.detectedAgents);
   const source = fromFile === null ? `default config (no ${CONFIG_FILE})` : CONFIG_FILE;
   const config = validateConfig(raw, options.overrides ?? {}, source);

@@ -20,6 +20,10 @@ export const agentSchema = z.strictObject({
   timeout_seconds: positiveInt.default(1800),
   /** Kill the agent when it prints nothing for this long. */
   inactivity_timeout_seconds: positiveInt.default(300),
+  /** Cap on one attempt's output in its log (and the live view); past it a note marks the cut. 20 MiB. */
+  max_log_bytes: positiveInt.default(20 * 1024 * 1024),
+  /** Longer output lines are cut with a note, so memory stays bounded without newlines. 64 Ki characters. */
+  max_line_chars: positiveInt.default(64 * 1024),
   /** A different executable to run instead of the invoker's default binary name. */
   command: z.string().min(1).optional(),
   /** Extra arguments appended to the invoker's argv (e.g. a model choice). */

@@ -4,6 +4,8 @@ import { getInvoker } from '../agents/registry.js';
 import type { AgentResult, InvocationRequest } from '../agents/types.js';
 import type { AgentConfig, Role } from '../config/schema.js';
 import type { ProcessRunner } from '../executor/types.js';
+import { redactDeep, type Redact } from '../redact.js';
+import { assertNoSymlink } from '../safe-write.js';
 import type { Recorder } from './recorder.js';
 
 /** Summaries kept in state and reports are capped: the full output is in the log file. */
@@ -48,6 +50,7 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
   const invoker = getInvoker(spec.agent);
   const name = `${spec.wpId}-${spec.role}-${spec.attempt}`;
   const scratchDir = path.join(ctx.logDir, 'scratch', name);
+  await assertNoSymlink(scratchDir);
   await mkdir(scratchDir, { recursive: true });
   const request: InvocationRequest = {
     role: spec.role,
@@ -57,8 +60,8 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
     scratchDir,
   };
   const invocation = invoker.buildInvocation(request);
-  await writeFile(path.join(scratchDir, 'prompt.txt'), spec.prompt);
-  for (const [file, content] of Object.entries(invocation.files)) await writeFile(file, content);
+  await writeNew(path.join(scratchDir, 'prompt.txt'), spec.prompt);
+  for (const [file, content] of Object.entries(invocation.files)) await writeNew(file, content);
 
   const logFile = path.join(ctx.logDir, `${name}.log`);
   await ctx.recorder.record({
@@ -81,6 +84,8 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
     inactivityTimeoutMs: spec.agentConfig.inactivity_timeout_seconds * 1000,
     logFile,
     redact: ctx.redact,
+    maxLogBytes: spec.agentConfig.max_log_bytes,
+    maxLineChars: spec.agentConfig.max_line_chars,
     onLine: (line) => ctx.onAgentLine?.(spec.wpId, line),
     onSpawn: (pid) => {
       pidWritten = writePidFile(pidFile, pid);
@@ -112,17 +117,23 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
   return { interrupted: false, result };
 }
 
-/** Agent text goes into state, reports and prompts: secrets it echoed must not. */
-function redactResult(result: AgentResult, redact: (text: string) => string): AgentResult {
-  const verdict = result.verdict && {
-    ...result.verdict,
-    summary: redact(result.verdict.summary),
-    findings: result.verdict.findings.map((f) => ({ ...f, message: redact(f.message) })),
-  };
-  return { ...result, summary: truncate(redact(result.summary)), ...(verdict ? { verdict } : {}) };
+/**
+ * Agent text goes into state, reports and the prompts of retries and reviews: secrets it echoed must not. Every
+ * field is redacted (a finding's `location` as much as its message), then the summary is capped.
+ */
+function redactResult(result: AgentResult, redact: Redact): AgentResult {
+  const redacted = redactDeep(result, redact);
+  return { ...redacted, summary: truncate(redacted.summary) };
 }
 
 async function writePidFile(file: string, pid: number): Promise<void> {
+  await assertNoSymlink(file);
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, String(pid));
+  await writeNew(file, String(pid));
+}
+
+/** Writes a file of ours under .kittify/: never through a symbolic link planted there. */
+async function writeNew(file: string, content: string): Promise<void> {
+  await assertNoSymlink(file);
+  await writeFile(file, content);
 }

@@ -1,7 +1,28 @@
+import { redactDeep, type Redact } from '../redact.js';
 import { applyEvent, reduce } from '../state/reduce.js';
 import { createThrottledSnapshotWriter, type ThrottledSnapshotWriter } from '../state/snapshot.js';
 import type { NewEvent, OrchestrationEvent, OrchestrationRun, StateStore } from '../state/types.js';
 import type { Logger } from './types.js';
+
+/** Event fields the program itself fills with identifiers; every other string is agent or user text. */
+const IDENTIFIER_KEYS = new Set([
+  'type',
+  'wp',
+  'lane',
+  'role',
+  'agent',
+  'from',
+  'to',
+  'by',
+  'verdict',
+  'status',
+  'errorClass',
+  'runId',
+  'configHash',
+  'id',
+  'dependencies',
+  'logFile',
+]);
 
 /** The minimum time between two snapshot writes; the event log itself is written at once, every time. */
 const SNAPSHOT_INTERVAL_MS = 250;
@@ -34,6 +55,8 @@ export class Recorder {
     history: OrchestrationEvent[],
     logger: Logger,
     private readonly onEvent?: (event: OrchestrationEvent, run: OrchestrationRun) => void,
+    /** Applied to every string of every event before it is stored or told: state, snapshots, reports, cache. */
+    private readonly redact: Redact = (text) => text,
   ) {
     this.#run = reduce(history);
     this.#snapshots = createThrottledSnapshotWriter(store, SNAPSHOT_INTERVAL_MS, (error) =>
@@ -56,7 +79,11 @@ export class Recorder {
    */
   record(...events: NewEvent[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#pending.push({ events, resolve, reject });
+      this.#pending.push({
+        events: events.map((e) => redactDeep(e, this.redact, IDENTIFIER_KEYS)),
+        resolve,
+        reject,
+      });
       this.#draining ??= this.#drain();
     });
   }

@@ -28,7 +28,8 @@ export interface EngineExtras {
 export async function orchestrate(options: OrchestrateOptions, extras: EngineExtras): Promise<RunOutcome> {
   const release = await options.store.lock();
   try {
-    const recorder = new Recorder(options.store, await options.store.load(), options.logger, options.onEvent);
+    const history = await options.store.load();
+    const recorder = new Recorder(options.store, history, options.logger, options.onEvent, extras.redact);
     await startOrResume(recorder, options, options.resume);
     await stopLeftoverAgents(options.logDir, extras.killGroup);
     const stop = linkedStop(options);

@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { assertNoSymlink } from '../safe-write.js';
 
 /**
  * Output plumbing for `runProcess`: an in-memory capture capped to its tail, a line splitter for live views, and
@@ -37,22 +38,55 @@ export class TailBuffer {
   }
 }
 
-/** Splits a stream of text into lines (`\n`, with a trailing `\r` removed) and hands out each complete one. */
+/**
+ * Splits a stream of text into lines (`\n`, with a trailing `\r` removed) and hands out each complete one. A line
+ * longer than `maxLineChars` is cut there with a note, and the rest of it is counted, not kept: memory stays
+ * bounded however long an agent prints without a newline.
+ */
 export class LineSplitter {
   private partial = '';
+  /** Characters of the current line dropped past the cap. */
+  private dropped = 0;
 
-  constructor(private readonly emit: (line: string) => void) {}
+  constructor(
+    private readonly emit: (line: string) => void,
+    private readonly maxLineChars: number = Infinity,
+  ) {}
 
   push(chunk: string): void {
-    const parts = (this.partial + chunk).split('\n');
-    this.partial = parts.pop() ?? '';
-    for (const line of parts) this.emit(stripCr(line));
+    let start = 0;
+    for (let newline = chunk.indexOf('\n'); newline !== -1; newline = chunk.indexOf('\n', start)) {
+      this.add(chunk.slice(start, newline));
+      this.end();
+      start = newline + 1;
+    }
+    this.add(chunk.slice(start));
   }
 
   /** Emits the last line when the stream ended without a newline. */
   flush(): void {
-    if (this.partial !== '') this.emit(stripCr(this.partial));
+    if (this.partial !== '' || this.dropped > 0) this.end();
+  }
+
+  private add(piece: string): void {
+    const room = this.maxLineChars - this.partial.length;
+    if (piece.length <= room) {
+      this.partial += piece;
+      return;
+    }
+    this.partial += piece.slice(0, Math.max(0, room));
+    this.dropped += piece.length - Math.max(0, room);
+  }
+
+  private end(): void {
+    const line = stripCr(this.partial);
+    const note =
+      this.dropped > 0
+        ? ` [kitty-orchestrator: line cut at ${this.maxLineChars} characters, ${this.dropped} more dropped]`
+        : '';
     this.partial = '';
+    this.dropped = 0;
+    this.emit(line + note);
   }
 }
 
@@ -65,13 +99,20 @@ const stripCr = (line: string): string => (line.endsWith('\r') ? line.slice(0, -
 export class ProcessLog {
   private stream: WriteStream | null = null;
   private failure: string | null = null;
+  private bytes = 0;
+  private full = false;
 
-  private constructor(private readonly file: string | undefined) {}
+  private constructor(
+    private readonly file: string | undefined,
+    private readonly maxBytes: number,
+  ) {}
 
-  static async open(file: string | undefined): Promise<ProcessLog> {
-    const log = new ProcessLog(file);
+  /** `maxBytes` caps the agent's output in the log (our own start and end lines are always written). */
+  static async open(file: string | undefined, maxBytes: number = Infinity): Promise<ProcessLog> {
+    const log = new ProcessLog(file, maxBytes);
     if (file === undefined) return log;
     try {
+      await assertNoSymlink(file);
       await mkdir(dirname(file), { recursive: true });
       const stream = createWriteStream(file, { flags: 'a' });
       stream.on('error', (error) => log.fail(error));
@@ -84,6 +125,29 @@ export class ProcessLog {
 
   write(text: string): void {
     if (this.stream && this.failure === null) this.stream.write(text);
+  }
+
+  /**
+   * Writes agent output while the cap allows; the write that would pass it is replaced by a note, and false is
+   * returned from then on (so the live view stops too: the runner log has no cap of its own).
+   */
+  writeOutput(text: string): boolean {
+    if (this.full) return false;
+    this.bytes += Buffer.byteLength(text);
+    if (this.bytes <= this.maxBytes) {
+      this.write(text);
+      return true;
+    }
+    this.full = true;
+    this.write(
+      `[kitty-orchestrator: log cap of ${this.maxBytes} bytes reached; the rest of the output is not logged]\n`,
+    );
+    return false;
+  }
+
+  /** Whether the cap was reached. */
+  get capped(): boolean {
+    return this.full;
   }
 
   /** Why the log could not be written, or null. */

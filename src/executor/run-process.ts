@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { errorMessage, KittyError } from '../errors.js';
+import { neutralise } from '../neutralise.js';
 import { describeArgv, LineSplitter, ProcessLog, TailBuffer } from './process-output.js';
 import { registerGroup, terminateGroup, unregisterGroup } from './process-tree.js';
 import type { ProcessOutcome, ProcessRunner, RunProcessOptions } from './types.js';
@@ -21,6 +22,8 @@ export interface ProcessRunnerSettings {
 const DEFAULT_KILL_GRACE_MS = 5000;
 const DEFAULT_MAX_CAPTURED_CHARS = 10 * 1024 * 1024;
 const DEFAULT_STDIO_CLOSE_TIMEOUT_MS = 2000;
+export const DEFAULT_MAX_LOG_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_MAX_LINE_CHARS = 64 * 1024;
 
 /**
  * Variables only the Actions runner itself needs. The runtime and OIDC tokens would let an agent write our cache
@@ -62,7 +65,7 @@ async function runOnce(options: RunProcessOptions, settings: ProcessRunnerSettin
   const command = options.argv[0];
   if (command === undefined || command === '') throw new KittyError('agent', 'runProcess: argv is empty');
   await assertDirectory(options.cwd);
-  const log = await ProcessLog.open(options.logFile);
+  const log = await ProcessLog.open(options.logFile, options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES);
   log.write(`=== ${new Date().toISOString()} start: ${describeArgv(options.argv)} (cwd: ${options.cwd})\n`);
   if (options.signal?.aborted) {
     // Cancelled before it began: do not start an agent only to kill it.
@@ -81,6 +84,7 @@ async function runOnce(options: RunProcessOptions, settings: ProcessRunnerSettin
     });
   }
   const outcome = await run.finished;
+  if (log.capped) run.notes.push('output past the log cap was not logged');
   log.write(`=== ${new Date().toISOString()} ${describeEnd(outcome, run.notes)}\n`);
   await log.close();
   const logError = log.error;
@@ -253,16 +257,17 @@ class ProcessRun {
 
   private splitter(name: StreamName): LineSplitter {
     const redact = this.options.redact ?? ((text: string) => text);
-    // The log is written line by line so redaction never misses a secret split across two chunks.
+    // The log is written line by line so redaction never misses a secret split across two chunks; control
+    // characters are shown as placeholders, so no escape sequence or `\r` reaches a terminal or the runner.
     return new LineSplitter((raw) => {
-      const line = redact(raw);
-      this.log.write(`${line}\n`);
+      const line = neutralise(redact(raw));
+      if (!this.log.writeOutput(`${line}\n`)) return;
       try {
         this.options.onLine?.(line, name);
       } catch {
         // A broken live view must not cost the agent run; the log file still has every line.
       }
-    });
+    }, this.options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS);
   }
 }
 

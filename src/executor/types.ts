@@ -29,6 +29,10 @@ export interface RunProcessOptions {
   onSpawn?: (pid: number) => void;
   /** Applied to everything written to the log file and passed to onLine (secret redaction). */
   redact?: (text: string) => string;
+  /** Cap on the agent output written to the log (and passed to onLine); a note marks the cut. Default 20 MiB. */
+  maxLogBytes?: number;
+  /** Lines longer than this are cut with a note, in the log and for onLine. Default 64 Ki characters. */
+  maxLineChars?: number;
 }
 
 /** The port through which the engine starts agent processes. */

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { KittyError } from '../errors.js';
+import { neutralise } from '../neutralise.js';
 import { latestLanes, readLaneEvents, type LaneEvent } from './events.js';
 import { mergeSubtask } from './fields.js';
 import { listWpFiles, type WpFileRef } from './files.js';
@@ -124,16 +125,22 @@ function toWorkPackage(
   if (lane.warning !== undefined) warnings.push(lane.warning);
   return {
     id: draft.id,
-    title: draft.title,
+    // Titles are printed by plan, status, the live view and the reports: no escape sequence gets through.
+    title: oneLine(draft.title),
     dependencies,
     // tasks.md gives titles, done marks and [P]; the frontmatter adds ids tasks.md does not list.
-    subtasks: mergeLists(subtasks.get(draft.id) ?? [], draft.subtasks),
+    subtasks: mergeLists(subtasks.get(draft.id) ?? [], draft.subtasks).map((s) => ({
+      ...s,
+      title: oneLine(s.title),
+    })),
     ownedFiles: draft.ownedFiles,
     lane: lane.lane,
     promptFile: file.path,
     body: draft.body,
   };
 }
+
+const oneLine = (text: string): string => neutralise(text, { singleLine: true });
 
 /** The log decides when it exists (a WP without events is planned); else frontmatter; else the folder. */
 function laneOf(

@@ -20,6 +20,7 @@ export interface WpNode {
  * Linear in WPs + edges; iterative, so 10,000 WPs in a chain do not overflow the stack.
  */
 export function validateWorkPackages(nodes: readonly WpNode[]): void {
+  assertWellFormedIds(nodes);
   const byId = new Map<string, WpNode>();
   for (const node of [...nodes].sort((a, b) => compareIds(a.id, b.id))) {
     const other = byId.get(node.id);
@@ -41,6 +42,20 @@ export function validateWorkPackages(nodes: readonly WpNode[]): void {
     throw new KittyError(
       'graph',
       `dependency cycle: ${cycle.join(' -> ')} (fix the dependencies in ${named.join(', ')})`,
+    );
+  }
+}
+
+/** What a WP id must look like: it becomes part of branch names, worktree paths and log file names. */
+export const WP_ID = /^WP\d+$/;
+
+/** Refuses a feature with an id such as `../../x`, naming the file that declares it. */
+function assertWellFormedIds(nodes: readonly WpNode[]): void {
+  const bad = nodes.find((node) => !WP_ID.test(node.id));
+  if (bad !== undefined) {
+    throw new KittyError(
+      'feature',
+      `${bad.file}: work package id ${JSON.stringify(bad.id)} is not WP followed by digits (e.g. WP01)`,
     );
   }
 }

@@ -6,6 +6,7 @@ import type { Feature, WorkPackage } from '../feature/types.js';
 import { git, GitError, gitLine, tryGit } from '../git/git.js';
 import { branchTips, identityArgs, isAncestor, resolveCommit } from '../git/repo.js';
 import { listWorktrees, type WorktreeEntry } from '../git/worktrees.js';
+import { assertNoSymlink } from '../safe-write.js';
 import type { Workspace } from './types.js';
 
 /**
@@ -126,6 +127,8 @@ async function addWorktree(
   args: string[],
   undo: () => Promise<unknown> = () => Promise.resolve(),
 ): Promise<void> {
+  // A `.worktrees` planted as a link would put the agent's checkout (and its writes) outside the repository.
+  await assertNoSymlink(path);
   const command = ['worktree', 'add', ...args];
   const first = await tryGit(command, root);
   if (first.exitCode === 0) return;

@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import PQueue from 'p-queue';
+import { writeFileNoFollow } from '../safe-write.js';
 import writeFileAtomic from 'write-file-atomic';
 import type { Logger } from '../engine/types.js';
 import { errorMessage, KittyError } from '../errors.js';
@@ -163,5 +164,5 @@ async function markSubtasksDone(ctx: RepoContext, feature: Feature, wpId: string
     return;
   }
   const ticked = tickSubtasks(text, wpId);
-  if (ticked !== text) await writeFileAtomic(file, ticked);
+  if (ticked !== text) await writeFileNoFollow(file, ticked);
 }

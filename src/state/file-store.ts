@@ -1,6 +1,7 @@
 import { mkdir, open, readdir, readFile, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage, KittyError } from '../errors.js';
+import { assertNoSymlink } from '../safe-write.js';
 import { acquireRunLock } from './lock.js';
 import { reduce } from './reduce.js';
 import { createSnapshotFileWriter, readSnapshotFile, serializeSnapshot } from './snapshot.js';
@@ -156,6 +157,7 @@ async function appendLines(file: string, text: string, knownSize: number | null)
 
 /** Open `file` to append, creating it, and its directory only when that is missing (not on every append). */
 async function openForAppend(file: string): Promise<FileHandle> {
+  await assertNoSymlink(file);
   try {
     return await open(file, 'a+');
   } catch (error) {

@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { lock } from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
+import { assertNoSymlink, writeFileNoFollow } from '../safe-write.js';
 import { errorMessage, KittyError } from '../errors.js';
 
 /**
@@ -59,6 +59,7 @@ export async function acquireRunLock(dir: string, options: RunLockOptions = {}):
     staleMs: Math.max(options.staleMs ?? STALE_MS, 2000),
     onCompromised: options.onCompromised,
   };
+  await assertNoSymlink(dir);
   await mkdir(dir, { recursive: true });
   const releaseGuard = await takeGuard(target);
   try {
@@ -70,7 +71,7 @@ export async function acquireRunLock(dir: string, options: RunLockOptions = {}):
       feature: target.feature,
     };
     try {
-      await writeFileAtomic(ownerFile(dir), `${JSON.stringify(owner, null, 2)}\n`);
+      await writeFileNoFollow(ownerFile(dir), `${JSON.stringify(owner, null, 2)}\n`);
     } catch (error) {
       await release().catch(() => undefined);
       throw new KittyError('state', `cannot write ${ownerFile(dir)}: ${errorMessage(error)}`, {

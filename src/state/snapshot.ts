@@ -1,5 +1,5 @@
 import { readFile, rename, stat } from 'node:fs/promises';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileNoFollow } from '../safe-write.js';
 import { errorMessage, KittyError } from '../errors.js';
 import type { OrchestrationRun, StateStore } from './types.js';
 
@@ -55,8 +55,8 @@ export function createSnapshotFileWriter(file: string): SnapshotFileWriter {
       }
     }
     // The backup is a second copy, not the truth: it skips the fsync the main file gets.
-    if (previous !== null) await writeFileAtomic(`${file}.bak`, previous, { fsync: false });
-    await writeFileAtomic(file, text);
+    if (previous !== null) await writeFileNoFollow(`${file}.bak`, previous, { fsync: false });
+    await writeFileNoFollow(file, text);
     const stamp = await stampOf(file);
     if (stamp !== null) last = { text, stamp };
   };

@@ -48,8 +48,8 @@ afterAll(async () => {
 });
 
 describe('detectAgents', () => {
-  it('finds executables on PATH with their versions; skips missing, non-executable and directories; sim always', async () => {
-    const found = await detectAgents({ env: { PATH: `${bin}${path.delimiter}` } });
+  it('finds executables on PATH with their versions; skips missing, non-executable and directories; sim only when asked for', async () => {
+    const found = await detectAgents({ env: { PATH: `${bin}${path.delimiter}` }, includeSim: true });
     expect(found.map((a) => a.id)).toEqual(['claude-code', 'codex', 'qwen', 'kilocode', 'sim']);
     expect(found[0]).toEqual({ id: 'claude-code', path: path.join(bin, 'claude'), version: '2.1.331' });
     expect(found.find((a) => a.id === 'codex')?.version).toBe('0.169.0');
@@ -72,7 +72,7 @@ describe('detectAgents', () => {
       },
     };
     const runVersion = (file: string): Promise<string | null> => Promise.resolve(`v-${path.basename(file)}`);
-    const found = await detectAgents({ env: { PATH: bin }, config, runVersion });
+    const found = await detectAgents({ env: { PATH: bin }, config, runVersion, includeSim: true });
     expect(found.map((a) => a.id)).toEqual(['codex', 'claude-code', 'qwen', 'kilocode', 'sim']);
     expect(found[1]).toEqual({
       id: 'claude-code',
@@ -81,8 +81,9 @@ describe('detectAgents', () => {
     });
   });
 
-  it('finds nothing but sim on an empty PATH', async () => {
-    expect((await detectAgents({ env: {} })).map((a) => a.id)).toEqual(['sim']);
+  it('finds nothing on an empty PATH: the built-in sim agent is never counted unless asked for', async () => {
+    expect(await detectAgents({ env: {} })).toEqual([]);
+    expect((await detectAgents({ env: {}, includeSim: true })).map((a) => a.id)).toEqual(['sim']);
   });
 });
 

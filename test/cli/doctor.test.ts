@@ -57,13 +57,13 @@ describe('doctor', () => {
       prompt_delivery: 'stdin',
     });
     expect(agent(view, 'opencode').roles.implementation.argv.at(-1)).toBe('<prompt>');
-    expect(agent(view, 'sim').installed).toBe(true);
+    expect(agent(view, 'sim')).toMatchObject({ installed: false, built_in: true });
   });
 
   it('detects the fake CLIs on PATH with their versions', async () => {
     const env = await fakes('all-fakes', {});
     const { view } = await doctor(['--json'], env);
-    expect(view!.agents.every((a) => a.installed)).toBe(true);
+    expect(view!.agents.every((a) => a.installed !== a.built_in)).toBe(true);
     expect(agent(view, 'claude-code')).toMatchObject({
       path: path.join(root, 'all-fakes', 'claude'),
       version: '2.1.331',
@@ -118,6 +118,7 @@ describe('doctor', () => {
       /^warning: \.kittify\/agents\.yaml: .*priority.*; showing each agent's defaults\n$/,
     );
     expect(io.out()).toMatch(/^claude-code +not installed$/m);
-    expect(io.out()).toContain('1 of 12 agents installed.');
+    expect(io.out()).toContain('0 of 11 agent CLIs installed.');
+    expect(io.out()).toMatch(/^sim +built-in/m);
   });
 });

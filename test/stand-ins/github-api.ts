@@ -9,6 +9,7 @@ import {
   validationFailed,
   type StoredCheckRun,
   type StoredComment,
+  user,
 } from './github-objects.js';
 
 /** GitHub rejects comment bodies longer than this with a 422. */
@@ -73,9 +74,23 @@ export class GitHubStandIn {
     for (let i = 0; i < count; i++) this.addComment(owner, repo, issueNumber, `unrelated comment ${i}`);
   }
 
-  addComment(owner: string, repo: string, issueNumber: number, body: string): StoredComment {
+  /** The login `/user` answers with; null: refused, as it is for the job's GITHUB_TOKEN. */
+  authenticatedLogin: string | null = null;
+  /** Pull requests `pulls.get` knows: number -> head repository (null: fork deleted), base repository, head sha. */
+  readonly pulls = new Map<number, { head: string | null; base: string; sha: string }>();
+
+  addComment(owner: string, repo: string, issueNumber: number, body: string, author?: string): StoredComment {
     const at = new Date().toISOString();
-    const comment = { id: this.nextId++, owner, repo, issueNumber, body, createdAt: at, updatedAt: at };
+    const comment = {
+      id: this.nextId++,
+      owner,
+      repo,
+      issueNumber,
+      body,
+      createdAt: at,
+      updatedAt: at,
+      ...(author ? { author } : {}),
+    };
     this.comments.push(comment);
     return comment;
   }
@@ -182,6 +197,40 @@ export class GitHubStandIn {
     return { status: 200, body: commentJson(this.url, comment) };
   }
 
+  getAuthenticated(): Reply {
+    if (this.authenticatedLogin === null) {
+      return {
+        status: 403,
+        body: { message: 'Resource not accessible by integration', documentation_url: DOCS_URL },
+      };
+    }
+    return {
+      status: 200,
+      body: { ...user(this.url, this.authenticatedLogin, 1_000_002), ...PRIVATE_USER_FIELDS },
+    };
+  }
+
+  getPull(p: Params, example: Record<string, unknown>): Reply {
+    const pull = this.pulls.get(Number(p.pull_number));
+    if (!pull) return { status: 404, body: { message: 'Not Found', documentation_url: DOCS_URL } };
+    const side = (sideOf: Record<string, unknown>, fullName: string | null, sha: string) => ({
+      ...sideOf,
+      sha,
+      repo: fullName === null ? null : { ...(sideOf.repo as Record<string, unknown>), full_name: fullName },
+    });
+    return {
+      status: 200,
+      body: {
+        ...example,
+        // GitHub's example team lacks a field its own schema requires.
+        requested_teams: [],
+        number: Number(p.pull_number),
+        head: side(example.head as Record<string, unknown>, pull.head, pull.sha),
+        base: side(example.base as Record<string, unknown>, pull.base, 'b'.repeat(40)),
+      },
+    };
+  }
+
   createCheckRun(p: Params, body: Record<string, unknown>): Reply {
     const run: StoredCheckRun = {
       id: this.nextId++,
@@ -235,6 +284,28 @@ const FORMATS = {
   date: /^\d{4}-\d\d-\d\d$/,
 } as const;
 
+/** The fields `/user` adds for the token's own account. */
+const PRIVATE_USER_FIELDS = {
+  name: null,
+  company: null,
+  blog: null,
+  location: null,
+  email: null,
+  hireable: null,
+  bio: null,
+  public_repos: 0,
+  public_gists: 0,
+  followers: 0,
+  following: 0,
+  created_at: '2020-01-01T00:00:00Z',
+  updated_at: '2020-01-01T00:00:00Z',
+};
+
+/** GitHub's own example pull request from its description: every required field, valid by construction. */
+function pullExample(api: OpenAPIBackend): Record<string, unknown> {
+  return structuredClone(api.mockResponseForOperation('pulls/get').mock as Record<string, unknown>);
+}
+
 function withOperation(operationId: string, reply: Reply): Reply & { operationId: string } {
   return { ...reply, operationId };
 }
@@ -264,6 +335,9 @@ export async function startGitHubStandIn(
       withOperation('issues/create-comment', s.createComment(params(c), body(c))),
     'issues/update-comment': (c, s: GitHubStandIn) =>
       withOperation('issues/update-comment', s.updateComment(params(c), body(c))),
+    'users/get-authenticated': (_c, s: GitHubStandIn) =>
+      withOperation('users/get-authenticated', s.getAuthenticated()),
+    'pulls/get': (c, s: GitHubStandIn) => withOperation('pulls/get', s.getPull(params(c), pullExample(api))),
     'checks/create': (c, s: GitHubStandIn) =>
       withOperation('checks/create', s.createCheckRun(params(c), body(c))),
     'checks/update': (c, s: GitHubStandIn) =>

@@ -9,6 +9,8 @@ export interface StoredComment {
   repo: string;
   issueNumber: number;
   body: string;
+  /** Who wrote it (default: the Actions bot, as with the job's GITHUB_TOKEN). */
+  author?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -60,7 +62,7 @@ export function commentJson(base: string, c: StoredComment): Record<string, unkn
     url: `${repoApi}/issues/comments/${c.id}`,
     html_url: `https://github.com/${c.owner}/${c.repo}/pull/${c.issueNumber}#issuecomment-${c.id}`,
     body: c.body,
-    user: user(base),
+    user: user(base, c.author, c.author ? 1_000_001 : undefined),
     created_at: c.createdAt,
     updated_at: c.updatedAt,
     issue_url: `${repoApi}/issues/${c.issueNumber}`,

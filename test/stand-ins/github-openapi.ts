@@ -11,6 +11,8 @@ export const USED_OPERATIONS: readonly (readonly [string, string])[] = [
   ['/repos/{owner}/{repo}/issues/comments/{comment_id}', 'patch'],
   ['/repos/{owner}/{repo}/check-runs', 'post'],
   ['/repos/{owner}/{repo}/check-runs/{check_run_id}', 'patch'],
+  ['/user', 'get'],
+  ['/repos/{owner}/{repo}/pulls/{pull_number}', 'get'],
 ];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

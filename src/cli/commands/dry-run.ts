@@ -1,7 +1,7 @@
-import { detectAgents } from '../../agents/detect.js';
-import { loadConfig, type ConfigOverrides } from '../../config/index.js';
+import type { ConfigOverrides } from '../../config/index.js';
 import type { Config, Role } from '../../config/schema.js';
 import { readFeature } from '../../feature/index.js';
+import { loadRunConfig } from '../../run-config.js';
 import { candidatesFor } from '../../scheduler/index.js';
 import type { CliIO } from '../io.js';
 import { repoRoot } from '../repo-root.js';
@@ -21,10 +21,11 @@ export async function dryRun(
   const repoDir = await repoRoot(io, options.repo, { requireGit: false });
   const { feature, warnings } = await readFeature(options.feature, repoDir);
   for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
-  const config = await loadConfig({
+  const { config } = await loadRunConfig({
     repoDir,
+    env: io.env,
     overrides: options.overrides,
-    detectedAgents: await detectAgents({ env: io.env }),
+    warn: (message) => io.stderr(`warning: ${message}\n`),
   });
   const agents = {
     implementation: agentOrder(config, 'implementation'),

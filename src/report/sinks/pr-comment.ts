@@ -1,7 +1,7 @@
 import type { Logger } from '../../engine/types.js';
 import type { GitHubClient } from '../../github/client.js';
 import { describeGitHubError, isPermanentDenial } from '../../github/errors.js';
-import { upsertComment, type IssueRef } from './comments.js';
+import { tokenLogin, upsertComment, type IssueRef } from './comments.js';
 import { LatestValueThrottle } from './throttle.js';
 
 export interface PrCommentSinkOptions {
@@ -12,8 +12,8 @@ export interface PrCommentSinkOptions {
   /** Least time between two edits; the final edit is never held back. */
   intervalMs: number;
   logger: Logger;
-  /** The comment's id when an earlier step already knows it. */
-  commentId?: number | null;
+  /** The comment's id when an earlier step already knows it (a function: asked when first needed). */
+  commentId?: number | null | (() => number | null);
   /** Told the id once the comment exists, so the post step can finalise it without searching. */
   onCommentId?: (id: number) => void;
 }
@@ -28,9 +28,10 @@ export class PrCommentSink {
   private commentId: number | null;
   private lastBody: string | null = null;
   private disabled = false;
+  private author: Promise<string> | null = null;
 
   constructor(private readonly options: PrCommentSinkOptions) {
-    this.commentId = options.commentId ?? null;
+    this.commentId = typeof options.commentId === 'number' ? options.commentId : null;
     this.throttle = new LatestValueThrottle(
       (render) => this.write(render),
       options.intervalMs,
@@ -61,8 +62,15 @@ export class PrCommentSink {
     const body = render();
     if (body === this.lastBody) return;
     const { client, ref, marker } = this.options;
+    if (this.commentId === null && typeof this.options.commentId === 'function') {
+      this.commentId = this.options.commentId();
+    }
     try {
-      const id = await upsertComment(client, ref, marker, body, this.commentId);
+      const id = await upsertComment(client, ref, marker, body, this.commentId, {
+        author: () => (this.author ??= tokenLogin(client)),
+        onReplaced: (why) =>
+          this.options.logger.warn(`The progress comment: ${why}; posting a new progress comment instead.`),
+      });
       if (id !== this.commentId) this.options.onCommentId?.(id);
       this.commentId = id;
       this.lastBody = body;
