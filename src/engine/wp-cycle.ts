@@ -121,6 +121,7 @@ async function implement(
     role: 'implementation',
     cwd: ws.path,
     lease,
+    beforeAttempt: () => clearLocks(ctx, ws),
     // Single-agent mode: the implementer reviews next, so its slot goes straight on to the review.
     keepSlot: (agent) => ctx.pool.reviewsOwnWork(agent),
     prompt: (_agent, lastFailure) =>
@@ -169,8 +170,16 @@ async function reviewRound(
     cwd: ws.path,
     implementer,
     lease,
+    beforeAttempt: () => clearLocks(ctx, ws),
     prompt: () =>
       reviewPrompt({ feature: ctx.feature, wp, implementer, implementationSummary: summary, diff }),
+  });
+}
+
+/** A lock a killed git command left must not fail the attempt; a failure to look is only worth a warning. */
+async function clearLocks(ctx: CycleContext, ws: Workspace): Promise<void> {
+  await ctx.host.clearStaleLocks(ws).catch((error: unknown) => {
+    ctx.logger.warn(`${ws.wpId}: could not check ${ws.path} for stale git locks: ${errorMessage(error)}`);
   });
 }
 

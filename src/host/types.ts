@@ -18,6 +18,11 @@ export interface Host {
   prepareWorkspace(feature: Feature, wpId: string): Promise<Workspace>;
   /** Commits on the WP branch since its base, newest first (hashes). */
   newCommits(workspace: Workspace): Promise<string[]>;
+  /**
+   * Remove git lock files a killed process left in the WP's worktree and on its refs (with a log line each),
+   * when nothing works there any more; returns the files removed. Run before each attempt.
+   */
+  clearStaleLocks(workspace: Workspace): Promise<string[]>;
   /** Commit anything the agent left uncommitted; returns the new commit hash, or null when clean. */
   commitLeftovers(workspace: Workspace, message: string): Promise<string | null>;
   /** The diff of the WP's work against its base, for the reviewer. */
