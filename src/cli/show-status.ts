@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { toRunView } from '../report/view-model.js';
 import { renderSummary } from '../report/render/terminal.js';
 import { featureLogDir } from '../paths.js';
 import { readStatus } from '../state/file-store.js';
 import { resolveTarget } from './feature-ref.js';
 import type { CliIO } from './io.js';
+import { statusView } from './run-liveness.js';
 
 /** Print a feature's run (or the most recent run) from its state files; never touches the run itself. */
 export async function showStatus(
@@ -20,7 +20,7 @@ export async function showStatus(
     else io.stdout(`No orchestration run recorded${target.slug ? ` for ${target.slug}` : ''}.\n`);
     return;
   }
-  const view = toRunView(run, new Date());
+  const view = await statusView(target.repoDir, run, new Date());
   if (options.json) {
     io.stdout(`${JSON.stringify(view, null, 2)}\n`);
     return;

@@ -36,10 +36,16 @@ export interface AgentUsage {
   tokens: TokenUsage;
 }
 
+/**
+ * A run's status as shown: `interrupted` is a run recorded as running whose orchestrator is gone (kill -9, a
+ * forced Ctrl+C, a reboot); only a reader that checked the orchestrator's process can say so (`status`).
+ */
+export type ViewStatus = RunStatus | 'interrupted';
+
 export interface RunView {
   feature: string;
   runId: string;
-  status: RunStatus;
+  status: ViewStatus;
   elapsedMs: number;
   done: number;
   total: number;

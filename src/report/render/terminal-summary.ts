@@ -125,6 +125,7 @@ export function nextStep(view: RunView, featureRef: string): string {
             '(with spec-kitty lanes: `spec-kitty merge`)'
         : `the run ended with WPs not done; see above, then \`${resume}\``;
     case 'paused':
+    case 'interrupted':
       return `\`${resume}\` continues where it stopped (finished WPs are kept)`;
     case 'failed':
       return `read the failed WPs' logs, fix the cause (README, Troubleshooting), then \`${resume}\``;
