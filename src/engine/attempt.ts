@@ -28,6 +28,8 @@ export interface AttemptSpec {
   cwd: string;
   /** Checks the parsed result before it is recorded (the implementation's verify step); may turn it into a failure. */
   check?: ((result: AgentResult) => Promise<AgentResult>) | undefined;
+  /** The WP branch's commit as the attempt starts (recorded, so a resume can adopt or reset its work). */
+  head?: string | undefined;
   /** Called as soon as the agent's process has exited, before its answer is parsed and checked. */
   onProcessExit?: (() => void) | undefined;
 }
@@ -68,6 +70,7 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
     agent: spec.agent,
     attempt: spec.attempt,
     logFile,
+    ...(spec.head === undefined ? {} : { head: spec.head }),
   });
   const wallSeconds = Math.min(spec.agentConfig.timeout_seconds, invocation.hardTimeoutSeconds ?? Infinity);
   const pidFile = path.join(pidDir(ctx.logDir), `${name}.pid`);

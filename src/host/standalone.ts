@@ -62,6 +62,14 @@ export function createStandaloneHost(options: StandaloneHostOptions): Host {
       await clearStaleLocks((await context).logger, workspace);
       return commitLeftovers(workspace, message);
     },
+    resetWorkspace: async (workspace, commit) => {
+      await clearStaleLocks((await context).logger, workspace);
+      await commitLeftovers(
+        workspace,
+        `${workspace.wpId}: keep the uncommitted changes of a cut-off attempt`,
+      );
+      return resetWorkspace(workspace, commit);
+    },
     diff: (workspace) => diffWorkspace(workspace, maxDiffChars),
     // Lanes of the standalone host live in our own state only.
     setLane: () => Promise.resolve(),
@@ -147,6 +155,22 @@ async function commitLeftovers(workspace: Workspace, message: string): Promise<s
     });
   }
   return gitLine(['rev-parse', 'HEAD'], path);
+}
+
+/** Where the tips of branches moved back by resetWorkspace are kept. */
+export const CUT_OFF_REF_PREFIX = 'refs/kitty-orchestrator/cut-off/';
+
+async function resetWorkspace(workspace: Workspace, commit: string): Promise<string | null> {
+  const tip = await gitLine(['rev-parse', 'HEAD'], workspace.path);
+  let kept: string | null = null;
+  if (tip !== commit) {
+    kept = `${CUT_OFF_REF_PREFIX}${workspace.branch}/${tip.slice(0, 12)}`;
+    await git(['update-ref', kept, tip], workspace.path);
+  }
+  await git(['reset', '--quiet', '--hard', commit], workspace.path);
+  // Untracked files are in the kept tip (committed above); ignored ones (caches, node_modules) stay.
+  await git(['clean', '--quiet', '-fd'], workspace.path);
+  return kept;
 }
 
 /** `--stat` then the patch, cut at `maxChars` with a note saying how to see the rest. */
