@@ -2,6 +2,7 @@ import { mkdir, open, readdir, readFile, stat, type FileHandle } from 'node:fs/p
 import path from 'node:path';
 import { errorMessage, KittyError } from '../errors.js';
 import { acquireRunLock } from './lock.js';
+import { eventProblem } from './schema.js';
 import { reduce } from './reduce.js';
 import { createSnapshotFileWriter, readSnapshotFile, serializeSnapshot } from './snapshot.js';
 import type { NewEvent, OrchestrationEvent, OrchestrationRun, StateStore } from './types.js';
@@ -235,13 +236,13 @@ function parseLine(line: string, prevSeq: number): OrchestrationEvent | string {
     return 'seq is not a positive integer';
   if (seq <= prevSeq) return `seq ${seq} does not follow ${prevSeq}`;
   if (typeof at !== 'string' || typeof type !== 'string') return 'missing "at" or "type"';
-  return value as OrchestrationEvent;
+  return eventProblem(type, value) ?? (value as OrchestrationEvent);
 }
 
 function corruptEvent(file: string, line: number, problem: string): KittyError {
   return new KittyError(
-    'state',
-    `${file}:${line}: corrupt state event (${problem}); fix or move the file — it was left untouched`,
+    'corrupt',
+    `${file}:${line}: ${problem} (a corrupt state event; fix or move the file — it was left untouched)`,
   );
 }
 
