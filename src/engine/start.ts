@@ -99,7 +99,8 @@ export async function stopLeftoverAgents(
       await kill(pid);
       stopped.push(pid);
     }
-    await rm(path.join(dir, file), { force: true });
+    // A read-only log dir must not stop the run: the file is only a note, and the group is gone now.
+    await rm(path.join(dir, file), { force: true }).catch(() => undefined);
   }
   return stopped;
 }

@@ -260,11 +260,26 @@ export async function readStatus(options: {
   const paths = statePaths(options.repoDir, feature);
   const events = await readEventLog(paths.events);
   const fromLog = events ? reduce(events) : null;
-  if (fromLog) return fromLog;
+  if (fromLog) {
+    await refreshSnapshot(paths.featureSnapshot, fromLog);
+    return fromLog;
+  }
   const snapshot = await readSnapshotFile(paths.featureSnapshot);
   if (snapshot) return snapshot.run;
   const global = await readSnapshotFile(paths.globalSnapshot);
   return global?.feature === feature ? global.run : null;
+}
+
+/**
+ * A snapshot that could not be written (a full or read-only disk, a crash) is rebuilt from the log by the next
+ * reader, best effort. One that is there but invalid is left for a human: its error names it when it is read.
+ */
+async function refreshSnapshot(file: string, run: OrchestrationRun): Promise<void> {
+  const current = await readSnapshotFile(file).catch(() => undefined);
+  if (current === undefined || (current !== null && current.run.lastSeq >= run.lastSeq)) return;
+  await createSnapshotFileWriter(file)
+    .write(serializeSnapshot(run))
+    .catch(() => undefined);
 }
 
 async function latestFeature(repoDir: string): Promise<string | null> {
