@@ -103,7 +103,7 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
         baseBranch: config.base_branch ?? undefined,
         logger: options.logger,
       }),
-      runProcess: createProcessRunner({ baseEnv: env }),
+      runProcess: createProcessRunner({ baseEnv: env, supervise: true }),
       store,
       logger: options.logger,
       logDir: featureLogDir(repoDir, feature.slug),

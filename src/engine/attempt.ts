@@ -81,6 +81,7 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
   const outcome = await ctx.runProcess({
     argv: invocation.argv,
     cwd: spec.cwd,
+    sweepDir: spec.cwd,
     env: invocation.env,
     stdin: invocation.stdin,
     wallTimeoutMs: wallSeconds * 1000,

@@ -123,6 +123,21 @@ export async function waitForGroupGone(pgid: number, timeoutMs: number, pollMs =
   return true;
 }
 
+/** Stops one process: SIGTERM, up to `graceMs` for it to go, then SIGKILL. */
+export async function terminateProcess(pid: number, graceMs: number): Promise<void> {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(pid, name);
+    } catch {
+      // Gone already.
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (isProcessAlive(pid) && Date.now() < deadline) await sleep(25);
+  if (isProcessAlive(pid)) signal('SIGKILL');
+}
+
 /**
  * Stops a whole group: SIGTERM, up to `graceMs` for it to go, then SIGKILL and a short bounded wait (SIGKILL
  * cannot be ignored, but a process in uninterruptible sleep takes a moment; we never wait on it forever).
