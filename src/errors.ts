@@ -8,7 +8,8 @@ export type ErrorKind =
   | 'graph' // unknown dependency, duplicate id, cycle
   | 'config' // agents.yaml invalid
   | 'agent' // no agent available, unknown agent
-  | 'state' // corrupt state, lock held
+  | 'state' // state that cannot be read or written, lock held
+  | 'corrupt' // an event line or snapshot that fails validation (named file:line: field)
   | 'host' // git / worktree failures
   | 'escalation'; // every agent failed a WP
 
@@ -31,6 +32,7 @@ export function exitCodeFor(error: unknown): number {
     case 'feature':
     case 'graph':
     case 'config':
+    case 'corrupt':
       return 2;
     case 'escalation':
       return 3;

@@ -73,7 +73,7 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
         baseBranch: config.base_branch ?? undefined,
         logger,
       }),
-      runProcess: createProcessRunner({ baseEnv: env }),
+      runProcess: createProcessRunner({ baseEnv: env, supervise: true }),
       store,
       logger,
       logDir: featureLogDir(repoDir, feature.slug),

@@ -1,10 +1,11 @@
-import { toRunView } from '../report/view-model.js';
+import { toJsonOutput } from '../report/json-keys.js';
 import { renderSummary } from '../report/render/terminal.js';
 import { featureLogDir } from '../paths.js';
 import { readStatus } from '../state/file-store.js';
 import { resolveTarget } from './feature-ref.js';
 import { repoRefFor, repoRoot } from './repo-root.js';
 import type { CliIO } from './io.js';
+import { statusView } from './run-liveness.js';
 
 /** Print a feature's run (or the most recent run) from its state files; never touches the run itself. */
 export async function showStatus(
@@ -20,9 +21,9 @@ export async function showStatus(
     else io.stdout(`No orchestration run recorded${target.slug ? ` for ${target.slug}` : ''}.\n`);
     return;
   }
-  const view = toRunView(run, new Date());
+  const view = await statusView(target.repoDir, run, new Date());
   if (options.json) {
-    io.stdout(`${JSON.stringify(view, null, 2)}\n`);
+    io.stdout(`${toJsonOutput(view)}\n`);
     return;
   }
   io.stdout(

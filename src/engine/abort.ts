@@ -1,6 +1,6 @@
 import { applyEvent, reduce } from '../state/reduce.js';
 import type { OrchestrationRun, StateStore } from '../state/types.js';
-import { isUnfinished } from './start.js';
+import { abortedMessage, isUnfinished } from './start.js';
 
 /**
  * End a feature's unfinished run whose orchestrator is no longer running (paused, or its process died): record
@@ -16,7 +16,7 @@ export async function abortStoredRun(store: StateStore): Promise<OrchestrationRu
       {
         type: 'run_finished',
         status: 'aborted',
-        message: `Run aborted. Start again with \`kitty-orchestrator orchestrate --feature ${run.feature}\`.`,
+        message: abortedMessage(run.feature),
       },
     ]);
     const aborted = applyEvent(run, finished!);

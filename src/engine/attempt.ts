@@ -1,4 +1,5 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getInvoker } from '../agents/registry.js';
 import type { AgentResult, InvocationRequest } from '../agents/types.js';
@@ -6,13 +7,16 @@ import type { AgentConfig, Role } from '../config/schema.js';
 import type { ProcessRunner } from '../executor/types.js';
 import { redactDeep, type Redact } from '../redact.js';
 import { assertNoSymlink } from '../safe-write.js';
+import { errorMessage } from '../errors.js';
 import type { Recorder } from './recorder.js';
+import type { Logger } from './types.js';
 
 /** Summaries kept in state and reports are capped: the full output is in the log file. */
 const SUMMARY_LIMIT = 4000;
 
 export interface AttemptContext {
   recorder: Recorder;
+  logger: Logger;
   runProcess: ProcessRunner;
   logDir: string;
   redact: (text: string) => string;
@@ -30,6 +34,8 @@ export interface AttemptSpec {
   cwd: string;
   /** Checks the parsed result before it is recorded (the implementation's verify step); may turn it into a failure. */
   check?: ((result: AgentResult) => Promise<AgentResult>) | undefined;
+  /** The WP branch's commit as the attempt starts (recorded, so a resume can adopt or reset its work). */
+  head?: string | undefined;
   /** Called as soon as the agent's process has exited, before its answer is parsed and checked. */
   onProcessExit?: (() => void) | undefined;
 }
@@ -49,9 +55,7 @@ function truncate(text: string): string {
 export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promise<AttemptOutcome> {
   const invoker = getInvoker(spec.agent);
   const name = `${spec.wpId}-${spec.role}-${spec.attempt}`;
-  const scratchDir = path.join(ctx.logDir, 'scratch', name);
-  await assertNoSymlink(scratchDir);
-  await mkdir(scratchDir, { recursive: true });
+  const scratchDir = await makeScratchDir(ctx, name);
   const request: InvocationRequest = {
     role: spec.role,
     prompt: spec.prompt,
@@ -71,13 +75,15 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
     agent: spec.agent,
     attempt: spec.attempt,
     logFile,
+    ...(spec.head === undefined ? {} : { head: spec.head }),
   });
   const wallSeconds = Math.min(spec.agentConfig.timeout_seconds, invocation.hardTimeoutSeconds ?? Infinity);
   const pidFile = path.join(pidDir(ctx.logDir), `${name}.pid`);
-  let pidWritten: Promise<void> = Promise.resolve();
+  let pidWritten: Promise<unknown> = Promise.resolve();
   const outcome = await ctx.runProcess({
     argv: invocation.argv,
     cwd: spec.cwd,
+    sweepDir: spec.cwd,
     env: invocation.env,
     stdin: invocation.stdin,
     wallTimeoutMs: wallSeconds * 1000,
@@ -88,13 +94,13 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
     maxLineChars: spec.agentConfig.max_line_chars,
     onLine: (line) => ctx.onAgentLine?.(spec.wpId, line),
     onSpawn: (pid) => {
-      pidWritten = writePidFile(pidFile, pid);
+      pidWritten = bestEffort(ctx, pidFile, () => writePidFile(pidFile, pid));
     },
     signal: ctx.signal,
   });
   spec.onProcessExit?.();
-  await pidWritten.catch(() => undefined);
-  await rm(pidFile, { force: true });
+  await pidWritten;
+  await bestEffort(ctx, pidFile, () => rm(pidFile, { force: true }));
   if (outcome.stoppedBy === 'abort') return { interrupted: true };
 
   const parsed = invoker.parseOutcome(outcome, request);
@@ -125,6 +131,43 @@ function redactResult(result: AgentResult, redact: Redact): AgentResult {
   const redacted = redactDeep(result, redact);
   return { ...redacted, summary: truncate(redacted.summary) };
 }
+
+/**
+ * The agent needs its prompt file: under the log dir when it can be written there, else in a temp dir (a
+ * read-only or full log dir costs a warning, not the run).
+ */
+async function makeScratchDir(ctx: AttemptContext, name: string): Promise<string> {
+  const dir = path.join(ctx.logDir, 'scratch', name);
+  const made = () => assertNoSymlink(dir).then(() => mkdir(dir, { recursive: true }));
+  if (await bestEffort(ctx, dir, made)) return dir;
+  return mkdtemp(path.join(tmpdir(), `kitty-scratch-${name}-`));
+}
+
+/**
+ * Logs and pid files are a convenience: a failure is one warning naming the path (one per directory and run, not
+ * one per attempt), never the run's end.
+ */
+export async function bestEffort(
+  ctx: AttemptContext,
+  file: string,
+  task: () => Promise<unknown>,
+): Promise<boolean> {
+  try {
+    await task();
+    return true;
+  } catch (error) {
+    const warned = warnedDirs.get(ctx.recorder) ?? new Set<string>();
+    warnedDirs.set(ctx.recorder, warned);
+    if (!warned.has(path.dirname(file))) {
+      warned.add(path.dirname(file));
+      ctx.logger.warn(`cannot write ${file} (${errorMessage(error)}); going on without it`);
+    }
+    return false;
+  }
+}
+
+/** The directories each run (by its recorder) already warned about. */
+const warnedDirs = new WeakMap<Recorder, Set<string>>();
 
 async function writePidFile(file: string, pid: number): Promise<void> {
   await assertNoSymlink(file);

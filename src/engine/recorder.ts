@@ -1,4 +1,5 @@
 import { redactDeep, type Redact } from '../redact.js';
+import { errorMessage } from '../errors.js';
 import { applyEvent, reduce } from '../state/reduce.js';
 import { createThrottledSnapshotWriter, type ThrottledSnapshotWriter } from '../state/snapshot.js';
 import type { NewEvent, OrchestrationEvent, OrchestrationRun, StateStore } from '../state/types.js';
@@ -59,9 +60,15 @@ export class Recorder {
     private readonly redact: Redact = (text) => text,
   ) {
     this.#run = reduce(history);
-    this.#snapshots = createThrottledSnapshotWriter(store, SNAPSHOT_INTERVAL_MS, (error) =>
-      logger.warn(`could not write the state snapshot (the event log is intact): ${String(error)}`),
-    );
+    let warned = false;
+    // The snapshot is a convenience derived from the log: one warning, and the run goes on.
+    this.#snapshots = createThrottledSnapshotWriter(store, SNAPSHOT_INTERVAL_MS, (error) => {
+      if (warned) return;
+      warned = true;
+      logger.warn(
+        `could not write the state snapshot in ${store.location} (${errorMessage(error)}); \`status\` and the next run rebuild it from the event log`,
+      );
+    });
   }
 
   get run(): OrchestrationRun {
@@ -88,10 +95,10 @@ export class Recorder {
     });
   }
 
-  /** Wait for pending records and write the final snapshot. */
+  /** Wait for pending records and write the final snapshot (best effort: a failure was already warned about). */
   async flush(): Promise<void> {
     while (this.#draining) await this.#draining;
-    await this.#snapshots.flush();
+    await this.#snapshots.flush().catch(() => undefined);
   }
 
   /** Append everything pending as one batch, then whatever arrived meanwhile, until nothing is left. */

@@ -29,6 +29,11 @@ export interface RoleJob {
   prompt: (agent: string, lastFailure: AgentResult | null) => Promise<string> | string;
   check?: ((result: AgentResult) => Promise<AgentResult>) | undefined;
   /**
+   * Runs before each attempt (the WP's stale git locks are removed there); may return the WP branch's commit
+   * now, recorded with the attempt.
+   */
+  beforeAttempt?: (() => Promise<{ head?: string | undefined }>) | undefined;
+  /**
    * Whether to keep `agent`'s slot past a successful attempt, for the WP's next step (otherwise the slot is
    * freed the moment the agent's process exits, before checks, so another job can start).
    */
@@ -116,6 +121,7 @@ async function attemptWith(
     }
     state.current = agent;
     if (lease.singleAgentDelayMs > 0) await ctx.clock.sleep(lease.singleAgentDelayMs, ctx.signal);
+    const { head } = (await job.beforeAttempt?.()) ?? {};
     const outcome = await runAttempt(ctx, {
       wpId: job.wpId,
       role: job.role,
@@ -124,6 +130,7 @@ async function attemptWith(
       attempt: nextAttemptNumber(ctx, job.wpId, job.role),
       prompt: await job.prompt(agent, state.lastFailure),
       cwd: job.cwd,
+      head,
       check: job.check,
       onProcessExit: keep ? undefined : release,
     });

@@ -8,7 +8,7 @@ import { AgentPool } from './agent-pool.js';
 import { systemClock } from './clock.js';
 import { escalationMessage } from './escalation.js';
 import { Recorder } from './recorder.js';
-import { startOrResume, stopLeftoverAgents } from './start.js';
+import { abortedMessage, startOrResume, stopLeftoverAgents } from './start.js';
 import type { OrchestrateOptions, RunOutcome } from './types.js';
 import { runWorkPackage, type CycleContext } from './wp-cycle.js';
 
@@ -230,7 +230,7 @@ function finalStatus(options: OrchestrateOptions, run: OrchestrationRun, signal:
     return {
       status: aborted ? ('aborted' as const) : ('paused' as const),
       message: aborted
-        ? `Run aborted. Start again with \`kitty-orchestrator orchestrate --feature ${run.feature}\`.`
+        ? abortedMessage(run.feature)
         : `Run stopped (${why}). Continue with \`kitty-orchestrator resume --feature ${run.feature}\`.`,
     };
   }

@@ -5,7 +5,7 @@ import { configHash } from '../config/index.js';
 import { groupHasLiveMembers } from '../executor/process-tree.js';
 import { KittyError } from '../errors.js';
 import type { Lane } from '../feature/types.js';
-import type { NewEvent, OrchestrationRun } from '../state/types.js';
+import type { NewEvent, OrchestrationRun, RunStatus } from '../state/types.js';
 import { pidDir } from './attempt.js';
 import type { Recorder } from './recorder.js';
 import type { OrchestrateOptions } from './types.js';
@@ -17,6 +17,14 @@ export function isUnfinished(run: OrchestrationRun | null): run is Orchestration
   return run !== null && (run.status === 'running' || run.status === 'paused');
 }
 
+/** What `resume` continues: an unfinished run, or an aborted one (its finished WPs are kept). */
+const RESUMABLE: readonly RunStatus[] = ['running', 'paused', 'aborted'];
+
+/** The message an aborted run ends with: what `abort` and a stop for good both record. */
+export function abortedMessage(feature: string): string {
+  return `Run aborted. Continue it with \`kitty-orchestrator resume --feature ${feature}\` (finished WPs are kept), or start over with \`kitty-orchestrator orchestrate --feature ${feature}\`.`;
+}
+
 /** Record the start of a new run, or the resumption of the last one, as `options.resume` asks. */
 export async function startOrResume(
   recorder: Recorder,
@@ -26,10 +34,11 @@ export async function startOrResume(
   const previous = recorder.hasRun ? recorder.run : null;
   const slug = options.feature.slug;
   if (resume) {
-    if (!isUnfinished(previous)) {
+    if (!previous || !RESUMABLE.includes(previous.status)) {
+      const why = previous ? `its last run is ${previous.status}` : 'no run was recorded';
       throw new KittyError(
         'state',
-        `no unfinished run of ${slug} to resume; start one with \`kitty-orchestrator orchestrate --feature ${slug}\``,
+        `no unfinished run of ${slug} to resume (${why}); start one with \`kitty-orchestrator orchestrate --feature ${slug}\``,
       );
     }
     await recorder.record({ type: 'run_resumed', runId: previous.runId }, ...resumeResets(previous));
@@ -90,7 +99,8 @@ export async function stopLeftoverAgents(
       await kill(pid);
       stopped.push(pid);
     }
-    await rm(path.join(dir, file), { force: true });
+    // A read-only log dir must not stop the run: the file is only a note, and the group is gone now.
+    await rm(path.join(dir, file), { force: true }).catch(() => undefined);
   }
   return stopped;
 }

@@ -3,6 +3,7 @@ import { errorMessage, isKittyError } from '../errors.js';
 import type { Feature, WorkPackage } from '../feature/types.js';
 import type { Host, Workspace } from '../host/types.js';
 import type { Lease } from './agent-pool.js';
+import { settleCutOff } from './cut-off.js';
 import { implementationPrompt, reviewPrompt } from './prompts.js';
 import { runRole, type RoleContext } from './role-runner.js';
 import { verifyImplementation } from './verify.js';
@@ -18,9 +19,12 @@ export type CycleResult = 'done' | 'failed' | 'interrupted';
 
 type Rework = { summary: string; findings: ReviewFinding[] };
 
-/** Where a WP's cycle picks up: a fresh WP implements; a resumed one may go straight to review or rework. */
+/**
+ * Where a WP's cycle picks up: a fresh WP implements; a resumed one may go straight to review or rework, or
+ * (approved before the crash) straight to done.
+ */
 interface StartPoint {
-  phase: 'implement' | 'review';
+  phase: 'implement' | 'review' | 'complete' | 'interrupted';
   rework?: Rework | undefined;
   implementer?: string | undefined;
   summary: string;
@@ -31,6 +35,19 @@ async function startPoint(ctx: CycleContext, wpId: string, ws: Workspace): Promi
   const lastImpl = exec?.attempts.filter((a) => a.role === 'implementation').at(-1);
   const feedback = exec?.reviewFeedback;
   const lastReview = exec?.attempts.filter((a) => a.role === 'review').at(-1);
+  // Approved, then cut off before `done` was recorded: never implement (or review) it again.
+  if (
+    feedback?.verdict === 'approved' &&
+    lastReview &&
+    (!lastImpl || lastReview.startedAt >= lastImpl.startedAt)
+  )
+    return { phase: 'complete', summary: '' };
+  const cutOff = await settleCutOff(ctx, wpId, ws);
+  if (cutOff.kind === 'interrupted') return { phase: 'interrupted', summary: '' };
+  if (cutOff.kind === 'adopted') {
+    await ctx.recorder.record({ type: 'lane_changed', wp: wpId, lane: 'for_review', reason: cutOff.summary });
+    return { phase: 'review', implementer: cutOff.agent, summary: cutOff.summary };
+  }
   const reworkDone =
     lastImpl?.success === true && lastReview !== undefined && lastImpl.startedAt > lastReview.startedAt;
   if (feedback?.verdict === 'changes_requested' && !reworkDone)
@@ -64,16 +81,19 @@ export async function runWorkPackage(
   workspace?: Promise<Workspace>,
 ): Promise<CycleResult> {
   let ws: Workspace;
+  let start: StartPoint;
   try {
     ws = await (workspace ?? ctx.host.prepareWorkspace(ctx.feature, wp.id));
+    start = await startPoint(ctx, wp.id, ws);
   } catch (error) {
     if (lease) ctx.pool.release(lease.agent);
     if (!isKittyError(error)) throw error;
     return fail(ctx, wp.id, errorMessage(error));
   }
-  let start = await startPoint(ctx, wp.id, ws);
-  // The scheduler's lease is for an implementation; a resumed WP that goes straight to review gives it back.
-  if (start.phase === 'review' && lease) ctx.pool.release(lease.agent);
+  // The scheduler's lease is for an implementation; a resumed WP that goes straight on gives it back.
+  if (start.phase !== 'implement' && lease) ctx.pool.release(lease.agent);
+  if (start.phase === 'interrupted') return 'interrupted';
+  if (start.phase === 'complete') return complete(ctx, wp.id);
   let implLease = start.phase === 'implement' ? lease : undefined;
   for (;;) {
     let implementer = start.implementer;
@@ -121,6 +141,10 @@ async function implement(
     role: 'implementation',
     cwd: ws.path,
     lease,
+    beforeAttempt: async () => {
+      await clearLocks(ctx, ws);
+      return { head: (await ctx.host.newCommits(ws))[0] ?? ws.baseCommit };
+    },
     // Single-agent mode: the implementer reviews next, so its slot goes straight on to the review.
     keepSlot: (agent) => ctx.pool.reviewsOwnWork(agent),
     prompt: (_agent, lastFailure) =>
@@ -169,8 +193,19 @@ async function reviewRound(
     cwd: ws.path,
     implementer,
     lease,
+    beforeAttempt: async () => {
+      await clearLocks(ctx, ws);
+      return {};
+    },
     prompt: () =>
       reviewPrompt({ feature: ctx.feature, wp, implementer, implementationSummary: summary, diff }),
+  });
+}
+
+/** A lock a killed git command left must not fail the attempt; a failure to look is only worth a warning. */
+async function clearLocks(ctx: CycleContext, ws: Workspace): Promise<void> {
+  await ctx.host.clearStaleLocks(ws).catch((error: unknown) => {
+    ctx.logger.warn(`${ws.wpId}: could not check ${ws.path} for stale git locks: ${errorMessage(error)}`);
   });
 }
 

@@ -84,12 +84,15 @@ export function isProcessAlive(pid: number): boolean {
   return stat === null || !isDeadState(stat.state);
 }
 
-function isDeadState(state: string): boolean {
-  return state === 'Z' || state === 'X' || state === 'x';
+/** What /proc/<pid>/stat tells us: state, process group, and start time (clock ticks since boot). */
+export interface ProcStat {
+  state: string;
+  pgrp: number;
+  startTime: number;
 }
 
 /** Parses `/proc/<pid>/stat`; the command name may hold spaces and parentheses, so split after the last ')'. */
-function readProcStat(pid: number): { state: string; pgrp: number } | null {
+export function readProcStat(pid: number): ProcStat | null {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -99,7 +102,13 @@ function readProcStat(pid: number): { state: string; pgrp: number } | null {
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const state = fields[0];
   const pgrp = Number(fields[2]);
-  return state === undefined || !Number.isFinite(pgrp) ? null : { state, pgrp };
+  const startTime = Number(fields[19]);
+  return state === undefined || !Number.isFinite(pgrp) ? null : { state, pgrp, startTime };
+}
+
+/** Whether a /proc state letter means the process is gone (a zombie or dead). */
+export function isDeadState(state: string): boolean {
+  return state === 'Z' || state === 'X' || state === 'x';
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -112,6 +121,21 @@ export async function waitForGroupGone(pgid: number, timeoutMs: number, pollMs =
     await sleep(Math.min(pollMs, Math.max(1, deadline - Date.now())));
   }
   return true;
+}
+
+/** Stops one process: SIGTERM, up to `graceMs` for it to go, then SIGKILL. */
+export async function terminateProcess(pid: number, graceMs: number): Promise<void> {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(pid, name);
+    } catch {
+      // Gone already.
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (isProcessAlive(pid) && Date.now() < deadline) await sleep(25);
+  if (isProcessAlive(pid)) signal('SIGKILL');
 }
 
 /**

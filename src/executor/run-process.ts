@@ -1,9 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { errorMessage, KittyError } from '../errors.js';
 import { neutralise } from '../neutralise.js';
 import { describeArgv, LineSplitter, ProcessLog, TailBuffer } from './process-output.js';
-import { registerGroup, terminateGroup, unregisterGroup } from './process-tree.js';
+import { processesOfAttempt } from './proc-scan.js';
+import {
+  readProcStat,
+  registerGroup,
+  terminateGroup,
+  terminateProcess,
+  unregisterGroup,
+} from './process-tree.js';
+import { supervisedArgv } from './supervisor.js';
 import type { ProcessOutcome, ProcessRunner, RunProcessOptions } from './types.js';
 
 /** Settings of a process runner; the defaults suit agent CLIs. */
@@ -17,6 +26,11 @@ export interface ProcessRunnerSettings {
   stdioCloseTimeoutMs?: number;
   /** The environment children inherit before `env` additions. Default `process.env`. */
   baseEnv?: NodeJS.ProcessEnv;
+  /**
+   * Run each child under the supervisor (see supervisor.ts), so it is stopped when this process dies, even by
+   * SIGKILL. Default false; agents run supervised.
+   */
+  supervise?: boolean;
 }
 
 const DEFAULT_KILL_GRACE_MS = 5000;
@@ -118,6 +132,8 @@ class ProcessRun {
   private readonly lines: Record<StreamName, LineSplitter>;
   private readonly timers: NodeJS.Timeout[] = [];
   private stoppedBy: ProcessOutcome['stoppedBy'] = null;
+  /** How this run's processes are recognised after they left the group (when `sweepDir` is set). */
+  private readonly mark: { env: Record<string, string>; startTime: number } | null;
   private stopping: Promise<unknown> | null = null;
   private readonly onAbort = (): void => this.stop('abort');
 
@@ -129,15 +145,18 @@ class ProcessRun {
     const max = settings.maxCapturedChars ?? DEFAULT_MAX_CAPTURED_CHARS;
     this.capture = { stdout: new TailBuffer(max), stderr: new TailBuffer(max) };
     this.lines = { stdout: this.splitter('stdout'), stderr: this.splitter('stderr') };
-    const [command = '', ...args] = options.argv;
+    const supervise = settings.supervise === true;
+    const [command = '', ...args] = supervise ? supervisedArgv(options.argv) : options.argv;
     const withStdin = options.stdin !== undefined && options.stdin !== null;
+    this.mark = options.sweepDir === undefined ? null : newMark();
     this.child = spawn(command, args, {
       cwd: options.cwd,
-      env: childEnv(settings.baseEnv ?? process.env, options.env),
+      env: childEnv(settings.baseEnv ?? process.env, { ...options.env, ...this.mark?.env }),
       // Leading its own group lets one signal reach everything the agent starts.
       detached: true,
-      // No stdin pipe unless we have input: some CLIs (pi -p) block reading an open pipe.
-      stdio: [withStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      // No stdin pipe unless we have input: some CLIs (pi -p) block reading an open pipe. The supervisor's
+      // fd 3 is the pipe that closes when we die.
+      stdio: [withStdin ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(supervise ? (['pipe'] as const) : [])],
     });
     this.finished = new Promise((resolve) => this.watch(resolve));
   }
@@ -160,6 +179,7 @@ class ProcessRun {
     const pid = this.child.pid;
     if (pid !== undefined) {
       registerGroup(pid);
+      if (this.mark) this.mark.startTime = readProcStat(pid)?.startTime ?? 0;
       this.options.onSpawn?.(pid);
     }
     for (const name of ['stdout', 'stderr'] as const) {
@@ -215,6 +235,7 @@ class ProcessRun {
         this.notes.push(`stopped processes the child left in its group (${leftovers})`);
       await this.stopping;
       unregisterGroup(pid);
+      await this.sweep();
     }
     const timeoutMs = this.settings.stdioCloseTimeoutMs ?? DEFAULT_STDIO_CLOSE_TIMEOUT_MS;
     const drained = await Promise.race([closed.then(() => true), delay(timeoutMs).then(() => false)]);
@@ -223,6 +244,17 @@ class ProcessRun {
       this.child.stdout?.destroy();
       this.child.stderr?.destroy();
     }
+  }
+
+  /** Stops the processes of this run that left its group (setsid) and would otherwise outlive it. */
+  private async sweep(): Promise<void> {
+    const { sweepDir } = this.options;
+    if (!this.mark || sweepDir === undefined) return;
+    const [envEntry = ''] = Object.entries(this.mark.env).map(([key, value]) => `${key}=${value}`);
+    const escaped = processesOfAttempt({ envEntry, dir: sweepDir, startTime: this.mark.startTime });
+    if (escaped.length === 0) return;
+    await Promise.all(escaped.map((pid) => terminateProcess(pid, this.killGraceMs)));
+    this.notes.push(`stopped ${escaped.length} process(es) that had left its group (${escaped.join(', ')})`);
   }
 
   private outcome(code: number | null, signal: NodeJS.Signals | null): ProcessOutcome {
@@ -274,5 +306,10 @@ class ProcessRun {
 /** setTimeout fires at once for delays past 2^31-1 ms (about 24.8 days) or NaN: clamp instead. */
 const timerMs = (ms: number): number =>
   Number.isFinite(ms) ? Math.min(Math.max(1, ms), 2 ** 31 - 1) : 2 ** 31 - 1;
+
+/** An environment entry unique to one run, inherited by everything it starts (setsid or not). */
+function newMark(): { env: Record<string, string>; startTime: number } {
+  return { env: { KITTY_ORCHESTRATOR_RUN_MARK: randomUUID() }, startTime: 0 };
+}
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());

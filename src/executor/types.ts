@@ -27,6 +27,11 @@ export interface RunProcessOptions {
   signal?: AbortSignal;
   /** Called once the child is spawned, with its pid (= its process group id). */
   onSpawn?: (pid: number) => void;
+  /**
+   * The agent's worktree: when set, processes that left the child's group (setsid) are found when it ends (by
+   * an environment mark they inherit, or by working in this directory since the child started) and stopped.
+   */
+  sweepDir?: string;
   /** Applied to everything written to the log file and passed to onLine (secret redaction). */
   redact?: (text: string) => string;
   /** Cap on the agent output written to the log (and passed to onLine); a note marks the cut. Default 20 MiB. */

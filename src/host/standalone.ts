@@ -9,8 +9,9 @@ import { tickSubtasks } from '../feature/tasks-md.js';
 import type { Feature } from '../feature/types.js';
 import { git, GitError, gitLine, tryGit } from '../git/git.js';
 import { branchStatus, commitsBetween, currentBranch, identityArgs } from '../git/repo.js';
+import { removeRepoLocks, removeWorktreeLocks } from '../git/stale-locks.js';
 import { cleanupFeature } from './standalone-cleanup.js';
-import { prepareWorkspace, type RepoContext } from './standalone-workspace.js';
+import { BASE_REF_PREFIX, prepareWorkspace, type RepoContext } from './standalone-workspace.js';
 import type { Host, Workspace } from './types.js';
 
 export interface StandaloneHostOptions {
@@ -49,11 +50,27 @@ export function createStandaloneHost(options: StandaloneHostOptions): Host {
           await git(['worktree', 'prune'], ctx.root);
           pruned = true;
         }
-        return prepareWorkspace(ctx, feature, wpId);
+        logRemoved(ctx.logger, 'repository', await removeRepoLocks(ctx.root));
+        const workspace = await prepareWorkspace(ctx, feature, wpId);
+        await clearStaleLocks(ctx.logger, workspace);
+        return workspace;
       });
     },
     newCommits: (workspace) => commitsBetween(workspace.baseCommit, branchRef(workspace), workspace.path),
-    commitLeftovers: (workspace, message) => commitLeftovers(workspace, message),
+    clearStaleLocks: async (workspace) => clearStaleLocks((await context).logger, workspace),
+    commitLeftovers: async (workspace, message) => {
+      // The agent was killed, maybe inside `git add`: its index.lock must not fail our commit.
+      await clearStaleLocks((await context).logger, workspace);
+      return commitLeftovers(workspace, message);
+    },
+    resetWorkspace: async (workspace, commit) => {
+      await clearStaleLocks((await context).logger, workspace);
+      await commitLeftovers(
+        workspace,
+        `${workspace.wpId}: keep the uncommitted changes of a cut-off attempt`,
+      );
+      return resetWorkspace(workspace, commit);
+    },
     diff: (workspace) => diffWorkspace(workspace, maxDiffChars),
     // Lanes of the standalone host live in our own state only.
     setLane: () => Promise.resolve(),
@@ -104,6 +121,20 @@ async function excludeWorktreesDir(root: string, logger: Logger): Promise<void> 
 
 const branchRef = (workspace: Workspace): string => `refs/heads/${workspace.branch}`;
 
+/** The WP worktree's stale locks, its branch's and its base ref's, removed with a log line each. */
+async function clearStaleLocks(logger: Logger, workspace: Workspace): Promise<string[]> {
+  const refs = [branchRef(workspace), BASE_REF_PREFIX + workspace.branch];
+  const removed = await removeWorktreeLocks(workspace.path, refs);
+  logRemoved(logger, workspace.wpId, removed);
+  return removed;
+}
+
+function logRemoved(logger: Logger, who: string, removed: readonly string[]): void {
+  for (const file of removed) {
+    logger.info(`${who}: removed stale git lock ${file} (the process that took it is gone)`);
+  }
+}
+
 /** Commits what the agent left uncommitted (untracked files included, ignored files not). */
 async function commitLeftovers(workspace: Workspace, message: string): Promise<string | null> {
   const { path, wpId } = workspace;
@@ -125,6 +156,22 @@ async function commitLeftovers(workspace: Workspace, message: string): Promise<s
     });
   }
   return gitLine(['rev-parse', 'HEAD'], path);
+}
+
+/** Where the tips of branches moved back by resetWorkspace are kept. */
+export const CUT_OFF_REF_PREFIX = 'refs/kitty-orchestrator/cut-off/';
+
+async function resetWorkspace(workspace: Workspace, commit: string): Promise<string | null> {
+  const tip = await gitLine(['rev-parse', 'HEAD'], workspace.path);
+  let kept: string | null = null;
+  if (tip !== commit) {
+    kept = `${CUT_OFF_REF_PREFIX}${workspace.branch}/${tip.slice(0, 12)}`;
+    await git(['update-ref', kept, tip], workspace.path);
+  }
+  await git(['reset', '--quiet', '--hard', commit], workspace.path);
+  // Untracked files are in the kept tip (committed above); ignored ones (caches, node_modules) stay.
+  await git(['clean', '--quiet', '-fd'], workspace.path);
+  return kept;
 }
 
 /** `--stat` then the patch, cut at `maxChars` with a note saying how to see the rest. */

@@ -18,8 +18,19 @@ export interface Host {
   prepareWorkspace(feature: Feature, wpId: string): Promise<Workspace>;
   /** Commits on the WP branch since its base, newest first (hashes). */
   newCommits(workspace: Workspace): Promise<string[]>;
+  /**
+   * Remove git lock files a killed process left in the WP's worktree and on its refs (with a log line each),
+   * when nothing works there any more; returns the files removed. Run before each attempt.
+   */
+  clearStaleLocks(workspace: Workspace): Promise<string[]>;
   /** Commit anything the agent left uncommitted; returns the new commit hash, or null when clean. */
   commitLeftovers(workspace: Workspace, message: string): Promise<string | null>;
+  /**
+   * Move the WP branch back to `commit` (an ancestor of its tip), discarding the worktree's changes. Nothing is
+   * lost: uncommitted changes are committed first and the old tip is kept under a ref, which is returned (null
+   * when the branch was already there).
+   */
+  resetWorkspace(workspace: Workspace, commit: string): Promise<string | null>;
   /** The diff of the WP's work against its base, for the reviewer. */
   diff(workspace: Workspace): Promise<string>;
   /** Record a lane change where the host keeps lanes (a no-op for hosts whose lanes live only in our state). */

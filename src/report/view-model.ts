@@ -1,7 +1,8 @@
 import type { TokenUsage } from '../agents/types.js';
 import type { Role } from '../config/schema.js';
 import type { Lane } from '../feature/types.js';
-import type { AttemptRecord, OrchestrationRun, RunStatus, WPExecution } from '../state/types.js';
+import { isCutOff } from '../state/reduce-attempts.js';
+import type { OrchestrationRun, RunStatus, WPExecution } from '../state/types.js';
 
 /** One row of every progress table (terminal, PR comment, check run, job summary). */
 export interface WpRow {
@@ -36,10 +37,16 @@ export interface AgentUsage {
   tokens: TokenUsage;
 }
 
+/**
+ * A run's status as shown: `interrupted` is a run recorded as running whose orchestrator is gone (kill -9, a
+ * forced Ctrl+C, a reboot); only a reader that checked the orchestrator's process can say so (`status`).
+ */
+export type ViewStatus = RunStatus | 'interrupted';
+
 export interface RunView {
   feature: string;
   runId: string;
-  status: RunStatus;
+  status: ViewStatus;
   elapsedMs: number;
   done: number;
   total: number;
@@ -77,13 +84,6 @@ function wpRow(wp: WPExecution, now: Date): WpRow {
   };
 }
 
-/**
- * An attempt the reducer closed because the run stopped under it: it never reported an exit code or an
- * error class, which every attempt that really ended (even killed by a timeout) does.
- */
-const isInterrupted = (a: AttemptRecord): boolean =>
-  a.success === false && a.exitCode === null && a.errorClass === null;
-
 function agentUsage(run: OrchestrationRun): AgentUsage[] {
   const byAgent = new Map<string, AgentUsage>();
   for (const wp of Object.values(run.workPackages)) {
@@ -100,7 +100,7 @@ function agentUsage(run: OrchestrationRun): AgentUsage[] {
         tokens: { input: 0, output: 0 },
       };
       if (!usage.roles.includes(a.role)) usage.roles.push(a.role);
-      if (isInterrupted(a)) usage.interrupted++;
+      if (isCutOff(a)) usage.interrupted++;
       else if (a.success) usage.succeeded++;
       else usage.failed++;
       usage.attempts = usage.succeeded + usage.failed;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { errorMessage, KittyError } from '../errors.js';
 import { assertNoSymlink } from '../safe-write.js';
 import { acquireRunLock } from './lock.js';
+import { eventProblem } from './schema.js';
 import { reduce } from './reduce.js';
 import { createSnapshotFileWriter, readSnapshotFile, serializeSnapshot } from './snapshot.js';
 import type { NewEvent, OrchestrationEvent, OrchestrationRun, StateStore } from './types.js';
@@ -237,13 +238,13 @@ function parseLine(line: string, prevSeq: number): OrchestrationEvent | string {
     return 'seq is not a positive integer';
   if (seq <= prevSeq) return `seq ${seq} does not follow ${prevSeq}`;
   if (typeof at !== 'string' || typeof type !== 'string') return 'missing "at" or "type"';
-  return value as OrchestrationEvent;
+  return eventProblem(type, value) ?? (value as OrchestrationEvent);
 }
 
 function corruptEvent(file: string, line: number, problem: string): KittyError {
   return new KittyError(
-    'state',
-    `${file}:${line}: corrupt state event (${problem}); fix or move the file — it was left untouched`,
+    'corrupt',
+    `${file}:${line}: ${problem} (a corrupt state event; fix or move the file — it was left untouched)`,
   );
 }
 
@@ -261,11 +262,26 @@ export async function readStatus(options: {
   const paths = statePaths(options.repoDir, feature);
   const events = await readEventLog(paths.events);
   const fromLog = events ? reduce(events) : null;
-  if (fromLog) return fromLog;
+  if (fromLog) {
+    await refreshSnapshot(paths.featureSnapshot, fromLog);
+    return fromLog;
+  }
   const snapshot = await readSnapshotFile(paths.featureSnapshot);
   if (snapshot) return snapshot.run;
   const global = await readSnapshotFile(paths.globalSnapshot);
   return global?.feature === feature ? global.run : null;
+}
+
+/**
+ * A snapshot that could not be written (a full or read-only disk, a crash) is rebuilt from the log by the next
+ * reader, best effort. One that is there but invalid is left for a human: its error names it when it is read.
+ */
+async function refreshSnapshot(file: string, run: OrchestrationRun): Promise<void> {
+  const current = await readSnapshotFile(file).catch(() => undefined);
+  if (current === undefined || (current !== null && current.run.lastSeq >= run.lastSeq)) return;
+  await createSnapshotFileWriter(file)
+    .write(serializeSnapshot(run))
+    .catch(() => undefined);
 }
 
 async function latestFeature(repoDir: string): Promise<string | null> {

@@ -15,7 +15,7 @@ import { errorMessage, KittyError } from '../errors.js';
  * take it" cannot race with another process doing the same, and owner.json always matches the lock's holder.
  */
 
-/** Releases the lock; safe to call twice and after the lock was compromised. */
+/** Releases the lock; safe to call twice and after the lock was compromised; never throws. */
 export type ReleaseLock = () => Promise<void>;
 
 export interface RunLockOptions {
@@ -135,7 +135,9 @@ function releaser(dir: string, owner: LockOwner, release: () => Promise<void>): 
     released = true;
     const current = await readOwner(dir);
     if (current?.pid === owner.pid && current.startedAt === owner.startedAt) {
-      await rm(ownerFile(dir), { force: true });
+      // Best effort: on a read-only or full disk, this cleanup error must not replace the error that ended the
+      // run; a stale owner.json names a dead pid, which the next run takes over at once.
+      await rm(ownerFile(dir), { force: true }).catch(() => undefined);
     }
     // ERELEASED after a compromise: the lock is already gone, and the caller was told through onCompromised.
     await release().catch(() => undefined);

@@ -19,6 +19,14 @@ export interface Draft {
 export const ZERO_TOKENS: TokenUsage = { input: 0, output: 0 };
 const INTERRUPTED = 'interrupted: the run stopped before this attempt finished';
 
+/**
+ * An attempt closed because the run stopped under it (see closeOpenAttempts): it never reported an exit code or
+ * an error class, which every attempt that really ended (even killed by a timeout) does.
+ */
+export function isCutOff(attempt: AttemptRecord): boolean {
+  return attempt.success === false && attempt.exitCode === null && attempt.errorClass === null;
+}
+
 /** A WP is in flight while its latest attempt is open (the engine runs one attempt per WP at a time). */
 export function isInFlight(wp: WPExecution): boolean {
   return wp.attempts.at(-1)?.finishedAt === null;
@@ -50,6 +58,7 @@ export function attemptStarted(draft: Draft, event: EventOf<'attempt_started'>):
   const wasInFlight = isInFlight(wp);
   countAttempt(draft.run, wp, event.role, event.agent);
   const record = openRecord(event.role, event.agent, event.attempt, event.at, event.logFile);
+  if (typeof event.head === 'string') record.head = event.head;
   wp.attempts = append(draft, wp.attempts, record);
   if (!wasInFlight) draft.inFlight++;
   draft.run.parallelPeak = Math.max(draft.run.parallelPeak, draft.inFlight);

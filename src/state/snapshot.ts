@@ -1,6 +1,7 @@
 import { readFile, rename, stat } from 'node:fs/promises';
 import { writeFileNoFollow } from '../safe-write.js';
 import { errorMessage, KittyError } from '../errors.js';
+import { snapshotProblem } from './schema.js';
 import type { OrchestrationRun, StateStore } from './types.js';
 
 /**
@@ -105,17 +106,14 @@ function parseSnapshot(text: string, file: string): SnapshotFile | KittyError {
       `unknown version ${JSON.stringify(snapshot.version)}; a newer kitty-orchestrator wrote it?`,
     );
   }
-  const run = snapshot.run;
-  if (typeof snapshot.feature !== 'string' || typeof run !== 'object' || run === null || !run.workPackages) {
-    return corrupt(file, 'missing feature or run');
-  }
-  return snapshot as SnapshotFile;
+  const problem = snapshotProblem(snapshot);
+  return problem === null ? (snapshot as SnapshotFile) : corrupt(file, problem);
 }
 
 function corrupt(file: string, detail: string): KittyError {
   return new KittyError(
-    'state',
-    `${file}: corrupt snapshot (${detail}); the previous one is in ${file}.bak — fix or move the file, it was left untouched`,
+    'corrupt',
+    `${file}: ${detail} (a corrupt snapshot; the previous one is in ${file}.bak — fix or move the file, it was left untouched)`,
   );
 }
 

@@ -26,6 +26,8 @@ export type OrchestrationEvent = { seq: number; at: string } & (
       agent: string;
       attempt: number;
       logFile: string;
+      /** The WP branch's commit when an implementation attempt started: a resume adopts or resets to it. */
+      head?: string;
     }
   | {
       type: 'attempt_finished';
@@ -76,6 +78,8 @@ export interface AttemptRecord {
   logFile: string;
   costUsd: number;
   tokens: TokenUsage;
+  /** The WP branch's commit when the attempt started (implementation attempts; absent in older logs). */
+  head?: string;
 }
 
 /** One WP's execution (the seed's WPExecution, plus cost and tokens). */

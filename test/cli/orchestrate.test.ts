@@ -44,15 +44,20 @@ describe('orchestrate, status, resume and abort commands', () => {
     expect(await runCli(['resume', '-f', '005-cli', '--max-retries', '3'], again)).toBe(0);
   });
 
-  it('abort marks a paused run aborted', async () => {
+  it('abort marks a paused run aborted, and resume continues it as the messages say', async () => {
     const repo = await makeRepo(pair, simConfig({ fail_first: 2, failure: 'crash' }));
     await runCli(['orchestrate', '-f', '005'], captureIO(repo.dir, repo.env));
     const io = captureIO(repo.dir, repo.env);
     expect(await runCli(['abort', '-f', '005'], io)).toBe(0);
     expect(io.out()).toMatch(/aborted/);
+    const status = captureIO(repo.dir, repo.env);
+    expect(await runCli(['status', '-f', '005'], status)).toBe(0);
+    expect(status.out()).toMatch(/resume --feature 005/);
     const resume = captureIO(repo.dir, repo.env);
-    expect(await runCli(['resume', '-f', '005'], resume)).toBe(1);
-    expect(resume.err()).toMatch(/no unfinished run of 005-cli/);
+    expect(await runCli(['resume', '-f', '005', '--max-retries', '3'], resume)).toBe(0);
+    const again = captureIO(repo.dir, repo.env);
+    expect(await runCli(['resume', '-f', '005'], again)).toBe(1);
+    expect(again.err()).toMatch(/no unfinished run of 005-cli to resume \(its last run is completed\)/);
   });
 
   it('rejects a dependency cycle with exit 2 and names it', async () => {

@@ -91,7 +91,7 @@ describe('durable runs', () => {
     expect(rerun).toEqual([]);
   });
 
-  it('pauses on an interrupt and resumes to done; abort ends the run for good', async () => {
+  it('pauses on an interrupt and resumes to done; an aborted run is resumed too, keeping finished WPs', async () => {
     const repo = await makeRepo(feature, simConfig({ duration_ms: 400 }));
     const interrupt = new AbortController();
     const first = repo.run({
@@ -110,9 +110,14 @@ describe('durable runs', () => {
       onEvent: (e) => (e.type === 'attempt_started' ? abort.abort(ABORT_REASON) : undefined),
     });
     expect(second.run.status).toBe('aborted');
-    await expect(repo.run({ resume: true })).rejects.toThrow(/no unfinished run/);
+    expect(second.run.message).toMatch(/resume --feature 004-crash/);
+    const doneBefore = Object.values(second.run.workPackages).filter((wp) => wp.lane === 'done');
 
-    const fresh = await repo.run();
-    expect(fresh.run.status).toBe('completed');
+    const third = await repo.run({ resume: true });
+    expect(third.run.status).toBe('completed');
+    expect(third.run.runId).toBe(second.run.runId);
+    for (const wp of doneBefore) expect(third.run.workPackages[wp.wpId]?.attempts).toEqual(wp.attempts);
+    for (const wp of feature.wps) expect(simCommits(repo, wp.id)).toHaveLength(1);
+    await expect(repo.run({ resume: true })).rejects.toThrow(/no unfinished run .*its last run is completed/);
   });
 });

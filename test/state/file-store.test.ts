@@ -91,9 +91,9 @@ describe('file store: the event log', () => {
       .load()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KittyError);
-    expect((error as KittyError).kind).toBe('state');
+    expect((error as KittyError).kind).toBe('corrupt');
     expect((error as KittyError).message).toBe(
-      `${repo.events}:2: corrupt state event (not valid JSON); fix or move the file — it was left untouched`,
+      `${repo.events}:2: not valid JSON (a corrupt state event; fix or move the file — it was left untouched)`,
     );
     // An append must not write past the damage either.
     await expect(store().append([lane('WP01', 'done')])).rejects.toThrow(`${repo.events}:2:`);
@@ -103,12 +103,14 @@ describe('file store: the event log', () => {
 
   it('refuses lines that parse but are not events, or go back in seq', async () => {
     await writeLog(line(1, runStarted('r', ['WP01'])) + '[1,2]\n');
-    await expect(store().load()).rejects.toThrow(`${repo.events}:2: corrupt state event (not a JSON object)`);
+    await expect(store().load()).rejects.toThrow(
+      `${repo.events}:2: not a JSON object (a corrupt state event`,
+    );
     await writeLog(
       line(1, runStarted('r', ['WP01'])) + line(2, lane('WP01', 'claimed')) + line(2, lane('WP01', 'done')),
     );
     await expect(store().load()).rejects.toThrow(
-      `${repo.events}:3: corrupt state event (seq 2 does not follow 2)`,
+      `${repo.events}:3: seq 2 does not follow 2 (a corrupt state event`,
     );
   });
 
@@ -201,7 +203,7 @@ describe('readStatus', () => {
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, '{"version":1,"feature":');
     await expect(readStatus({ repoDir: repo.dir, feature: FEATURE })).rejects.toThrow(
-      `${file}: corrupt snapshot (not valid JSON`,
+      `${file}: not valid JSON: `,
     );
     await expect(readStatus({ repoDir: repo.dir, feature: FEATURE })).rejects.toThrow(`${file}.bak`);
     expect(await readFile(file, 'utf8')).toBe('{"version":1,"feature":');

@@ -111,7 +111,9 @@ describe('snapshots', () => {
   it('refuses a snapshot from an unknown version', async () => {
     const file = path.join(repo.dir, 'snap.json');
     await writeFile(file, JSON.stringify({ version: 2, feature: 'x', run: {} }));
-    await expect(readSnapshotFile(file)).rejects.toThrow(`${file}: corrupt snapshot (unknown version 2`);
+    await expect(readSnapshotFile(file)).rejects.toThrow(
+      `${file}: unknown version 2; a newer kitty-orchestrator wrote it? (a corrupt snapshot`,
+    );
   });
 });
 

@@ -5,7 +5,7 @@ import type { CommandFactory } from './types.js';
 export const resumeCommand: CommandFactory = (io, setExitCode) =>
   overrideOptions(featureOptions(new Command('resume')))
     .description(
-      'continue a feature’s interrupted or paused run; done work is never redone, failed work is retried',
+      'continue a feature’s interrupted, paused or aborted run; done work is never redone, failed work is retried',
     )
     .option('--json', 'print one JSON object per event instead of the live view')
     .addHelpText(

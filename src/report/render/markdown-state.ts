@@ -31,6 +31,7 @@ export function runState(view: RunView, phase: ReportPhase): RunState {
     case 'failed':
       return 'failed';
     case 'aborted':
+    case 'interrupted':
       return 'cancelled';
   }
 }

@@ -138,6 +138,7 @@ export function nextStep(view: RunView, featureRef: string, repoRef?: string): s
             '(with spec-kitty lanes: `spec-kitty merge`)'
         : `the run ended with WPs not done; see above, then \`${resume}\``;
     case 'paused':
+    case 'interrupted':
       return `\`${resume}\` continues where it stopped (finished WPs are kept)`;
     case 'failed':
       return `read the failed WPs' logs, fix the cause (docs/troubleshooting.md), then \`${resume}\``;

@@ -6,7 +6,7 @@
  */
 import picocolors from 'picocolors';
 import type { Lane } from '../../feature/types.js';
-import type { RunStatus } from '../../state/types.js';
+import type { ViewStatus } from '../view-model.js';
 
 /**
  * Colours that are always on: whether to colour is the caller's choice (`color`), applied in `fitLine`,
@@ -150,13 +150,14 @@ export function laneStyle(lane: Lane): (text: string) => string {
 }
 
 /** The colour of a run's status. */
-export function statusStyle(status: RunStatus): (text: string) => string {
+export function statusStyle(status: ViewStatus): (text: string) => string {
   switch (status) {
     case 'running':
       return pc.cyan;
     case 'completed':
       return pc.green;
     case 'paused':
+    case 'interrupted':
       return pc.yellow;
     case 'failed':
     case 'aborted':
