@@ -1,3 +1,4 @@
+import { toJsonOutput } from '../report/json-keys.js';
 import { toRunView } from '../report/view-model.js';
 import { renderSummary } from '../report/render/terminal.js';
 import { featureLogDir } from '../paths.js';
@@ -22,7 +23,7 @@ export async function showStatus(
   }
   const view = toRunView(run, new Date());
   if (options.json) {
-    io.stdout(`${JSON.stringify(view, null, 2)}\n`);
+    io.stdout(`${toJsonOutput(view)}\n`);
     return;
   }
   io.stdout(
