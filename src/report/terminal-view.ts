@@ -6,7 +6,7 @@
 import { createLogUpdate } from 'log-update';
 import { errorMessage } from '../errors.js';
 import type { OrchestrationEvent, OrchestrationRun } from '../state/types.js';
-import { oneLine } from './format.js';
+import { agentDisplayLine } from './format.js';
 import { toJsonOutput } from './json-keys.js';
 import { renderEventLine, renderLiveTable, renderSummary } from './render/terminal.js';
 import { toRunView, type RunView } from './view-model.js';
@@ -168,9 +168,9 @@ function liveView(opts: TerminalViewOptions): TerminalView {
       schedule();
     },
     onAgentLine(wpId, line) {
-      const clean = oneLine(line);
-      if (clean === '') return;
-      lastLines.set(wpId, clean);
+      const shown = agentDisplayLine(line);
+      if (shown === null) return;
+      lastLines.set(wpId, shown);
       schedule();
     },
     log(message) {
