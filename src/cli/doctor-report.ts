@@ -17,6 +17,7 @@ import {
   type ProbeReport,
   type ProbeSettings,
 } from './doctor-probe.js';
+import { toJsonOutput } from '../report/json-keys.js';
 
 /** How one role would be run: the exact argv and where the prompt goes (`error`: the invoker refused). */
 export interface DoctorRoleView {
@@ -211,7 +212,7 @@ export async function runDoctor(
       }
     : null;
   const view = await doctorView(io, { repoDir: path.resolve(io.cwd, flags.repo), probe });
-  if (flags.json) io.stdout(`${JSON.stringify(view, null, 2)}\n`);
+  if (flags.json) io.stdout(`${toJsonOutput(view)}\n`);
   else io.stdout(renderDoctor(view, io.isTTY && !io.env.NO_COLOR));
   if (view.agents.some((agent) => agent.probe && agent.probe.status !== 'usable')) setExitCode(1);
 }

@@ -126,3 +126,34 @@ export function wrapWords(text: string, width: number): string[] {
   }
   return [...lines, line];
 }
+
+/** Fields agent CLIs put their human-readable text in, in their JSON output (claude, codex, gemini, ...). */
+const TEXT_FIELDS = ['result', 'text', 'message', 'summary', 'response', 'content'] as const;
+
+function textOf(value: unknown, depth = 0): string | null {
+  if (typeof value === 'string') return value;
+  if (value === null || typeof value !== 'object' || depth > 3) return null;
+  const record = value as Record<string, unknown>;
+  for (const field of [...TEXT_FIELDS, 'item', 'error']) {
+    const text = textOf(record[field], depth + 1);
+    if (text !== null && text.trim() !== '') return text;
+  }
+  return null;
+}
+
+/**
+ * What the live view shows of a line an agent printed: the line itself, or for a JSON object (a CLI's result
+ * or event) its human text; null for JSON with no text and for the punctuation of pretty-printed JSON, so the
+ * previous line stays. The log file keeps every byte either way.
+ */
+export function agentDisplayLine(line: string): string | null {
+  const clean = oneLine(line);
+  if (clean === '' || /^[[\]{}(),]+$/.test(clean)) return null;
+  if (!clean.startsWith('{')) return clean;
+  try {
+    const text = textOf(JSON.parse(clean));
+    return text === null ? null : oneLine(text) || null;
+  } catch {
+    return clean;
+  }
+}

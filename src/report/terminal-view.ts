@@ -6,7 +6,8 @@
 import { createLogUpdate } from 'log-update';
 import { errorMessage } from '../errors.js';
 import type { OrchestrationEvent, OrchestrationRun } from '../state/types.js';
-import { oneLine } from './format.js';
+import { agentDisplayLine } from './format.js';
+import { toJsonOutput } from './json-keys.js';
 import { renderEventLine, renderLiveTable, renderSummary } from './render/terminal.js';
 import { toRunView, type RunView } from './view-model.js';
 
@@ -90,7 +91,7 @@ function plainView(opts: TerminalViewOptions): TerminalView {
 }
 
 function jsonView(opts: TerminalViewOptions): TerminalView {
-  const emit = (value: unknown) => opts.write(`${JSON.stringify(value)}\n`);
+  const emit = (value: unknown) => opts.write(`${toJsonOutput(value, true)}\n`);
   let closed = false;
   return {
     onEvent: (event) => emit(event),
@@ -167,9 +168,9 @@ function liveView(opts: TerminalViewOptions): TerminalView {
       schedule();
     },
     onAgentLine(wpId, line) {
-      const clean = oneLine(line);
-      if (clean === '') return;
-      lastLines.set(wpId, clean);
+      const shown = agentDisplayLine(line);
+      if (shown === null) return;
+      lastLines.set(wpId, shown);
       schedule();
     },
     log(message) {

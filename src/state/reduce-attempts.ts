@@ -67,8 +67,10 @@ export function attemptStarted(draft: Draft, event: EventOf<'attempt_started'>):
 /** Book a new attempt of `role`: the role's agent, and a retry when the role had an attempt before. */
 function countAttempt(run: OrchestrationRun, wp: WPExecution, role: Role, agent: string): void {
   const isImplementation = role === 'implementation';
-  // The role's agent is set by its first attempt, so a non-null agent means this one is a retry.
-  const isRetry = (isImplementation ? wp.implementationAgent : wp.reviewAgent) !== null;
+  // The role's agent is set by its first attempt, so a non-null agent means this one is a retry; unless the
+  // previous attempt was cut short by the run stopping: running it again is the resume, not a retry.
+  const resumed = wp.attempts.filter((a) => a.role === role).at(-1)?.summary === INTERRUPTED;
+  const isRetry = (isImplementation ? wp.implementationAgent : wp.reviewAgent) !== null && !resumed;
   if (isRetry) run.retries++;
   if (isImplementation) {
     if (isRetry) wp.implementationRetries++;

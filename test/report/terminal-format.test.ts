@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import {
+  agentDisplayLine,
   ellipsize,
   formatClock,
   formatCost,
@@ -75,6 +77,31 @@ describe('formatters', () => {
     expect(displayWidth('🚀 ok')).toBe(5);
     expect(truncateToWidth('日本語のテキスト', 7)).toBe('日本語…');
     expect(truncateToWidth('short', 10)).toBe('short');
+  });
+});
+
+describe('agentDisplayLine', () => {
+  const sample = (name: string) =>
+    readFileSync(new URL(`../agents/samples/${name}`, import.meta.url), 'utf8')
+      .trim()
+      .split('\n');
+
+  it("shows an agent's JSON result or event by its text, never the raw JSON", () => {
+    // claude's real result object (one line of JSON) when it is not logged in.
+    expect(
+      agentDisplayLine(JSON.stringify(JSON.parse(sample('claude-real-not-logged-in.json').join('\n')))),
+    ).toBe('Not logged in · Please run /login');
+    expect(
+      agentDisplayLine('{"type":"item.completed","item":{"type":"agent_message","text":"Added the cart"}}'),
+    ).toBe('Added the cart');
+    expect(agentDisplayLine('{"type":"error","message":"Reconnecting... 2/5"}')).toBe('Reconnecting... 2/5');
+  });
+
+  it('keeps the previous line for JSON without text and for the brackets of pretty-printed JSON', () => {
+    for (const line of ['{"type":"turn.started"}', '{', '  },', ']', '   '])
+      expect(agentDisplayLine(line)).toBeNull();
+    expect(agentDisplayLine('Running npm test')).toBe('Running npm test');
+    expect(agentDisplayLine('{not json')).toBe('{not json');
   });
 });
 

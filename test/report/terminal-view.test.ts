@@ -9,6 +9,7 @@ import { createTerminalView, type TerminalViewOptions } from '../../src/report/t
 import { applyEvent } from '../../src/state/reduce.js';
 import type { OrchestrationEvent, OrchestrationRun } from '../../src/state/types.js';
 import { midRunEvents, NOW } from './terminal-fixtures.js';
+import { snakeKeys } from '../../src/report/json-keys.js';
 
 /** A view writing into a string, fed the mid-run log event by event through the real reducer. */
 function harness(opts: Partial<TerminalViewOptions> & Pick<TerminalViewOptions, 'mode'>) {
@@ -59,7 +60,9 @@ describe('json view', () => {
     h.view.close(h.run());
     const lines = h.output().trimEnd().split('\n');
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(parsed.slice(0, events.length)).toEqual(events);
+    // One key style for every --json output: snake_case.
+    expect(parsed.slice(0, events.length)).toEqual(events.map(snakeKeys));
+    expect(parsed[0]).toHaveProperty('run_id');
     expect(parsed[events.length]).toEqual({ type: 'agent_line', wp: 'WP02', line: 'compiling…' });
     expect(parsed[events.length + 1]).toEqual({ type: 'message', message: 'a note' });
     const summary = parsed.at(-1)!;
@@ -70,7 +73,8 @@ describe('json view', () => {
       done: 1,
       total: 6,
     });
-    expect(summary.logDir).toBe('/repo/.kittify/logs/001-checkout-flow');
+    expect(summary.log_dir).toBe('/repo/.kittify/logs/001-checkout-flow');
+    expect(summary).toHaveProperty('cost_usd');
     expect(parsed).toHaveLength(events.length + 3);
   });
 });

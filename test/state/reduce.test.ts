@@ -126,6 +126,23 @@ describe('reduce', () => {
     expect(run.workPackages.WP02).toMatchObject({ lane: 'failed', lastError: 'every agent failed WP02' });
   });
 
+  it('does not count running an interrupted attempt again as a retry', () => {
+    const events: NewEvent[] = [
+      runStarted('r1', ['WP01']),
+      started('WP01', 'implementation', 'claude', 1),
+      { type: 'run_resumed', runId: 'r1' },
+      started('WP01', 'implementation', 'claude', 2),
+    ];
+    const resumed = reduce(stamp(events))!;
+    expect(resumed.retries).toBe(0);
+    expect(resumed.workPackages.WP01!.implementationRetries).toBe(0);
+    // A real failure followed by another attempt is a retry.
+    const failed = [...events, finished('WP01', 'implementation', 'claude', 2, { success: false })];
+    const retried = reduce(stamp([...failed, started('WP01', 'implementation', 'codex', 3)]))!;
+    expect(retried.retries).toBe(1);
+    expect(retried.workPackages.WP01!.implementationRetries).toBe(1);
+  });
+
   it('records a blocked WP with the WP that blocks it', () => {
     const run = reduce(
       stamp([runStarted('r', ['WP01', 'WP02']), { type: 'wp_blocked', wp: 'WP02', by: 'WP01' }]),

@@ -7,6 +7,7 @@ import type { CliIO } from '../io.js';
 import { repoRoot } from '../repo-root.js';
 import { planView } from '../../plan.js';
 import { renderPlan } from './plan.js';
+import { toJsonOutput } from '../../report/json-keys.js';
 
 /** Agents in the order the run would try them for a role, by config alone. */
 function agentOrder(config: Config, role: Role): string[] {
@@ -33,7 +34,7 @@ export async function dryRun(
   };
   const view = planView(feature);
   if (options.json) {
-    io.stdout(`${JSON.stringify({ ...view, agents, concurrency: config.global.concurrency }, null, 2)}\n`);
+    io.stdout(`${toJsonOutput({ ...view, agents, concurrency: config.global.concurrency })}\n`);
     return;
   }
   io.stdout(renderPlan(view, io.isTTY && !io.env.NO_COLOR));

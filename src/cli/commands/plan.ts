@@ -6,6 +6,7 @@ import type { CliIO } from '../io.js';
 import { repoRoot } from '../repo-root.js';
 import { featureOptions } from '../options.js';
 import type { CommandFactory } from './types.js';
+import { toJsonOutput } from '../../report/json-keys.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -88,7 +89,7 @@ export async function showPlan(
   const repoDir = await repoRoot(io, options.repo, { requireGit: false });
   const { plan: view, warnings } = await planFeature(repoDir, options.feature);
   for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
-  if (options.json) io.stdout(`${JSON.stringify(view, null, 2)}\n`);
+  if (options.json) io.stdout(`${toJsonOutput(view)}\n`);
   else io.stdout(renderPlan(view, io.isTTY && !io.env.NO_COLOR));
 }
 

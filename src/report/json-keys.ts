@@ -1,0 +1,17 @@
+/**
+ * Every `--json` output speaks one key style, snake_case, as `plan --json` always has (`work_packages`,
+ * `critical_path`): the internal camelCase shapes are converted at the boundary, once, here.
+ */
+const snake = (key: string): string => key.replace(/[A-Z]/g, (upper) => `_${upper.toLowerCase()}`);
+
+/** `value` with every object key in snake_case, recursively; values (ids, messages) are left alone. */
+export function snakeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [snake(key), snakeKeys(inner)]));
+}
+
+/** One JSON document for a `--json` output: snake_case keys, indented for people, one line when `compact`. */
+export function toJsonOutput(value: unknown, compact = false): string {
+  return JSON.stringify(snakeKeys(value), null, compact ? undefined : 2);
+}
