@@ -1,5 +1,6 @@
 import type { Logger } from '../engine/types.js';
 import { errorMessage } from '../errors.js';
+import { gitConfigCredentials } from '../git/credentials.js';
 import { tryGit } from '../git/git.js';
 import { BASE_REF_PREFIX } from '../host/standalone-workspace.js';
 
@@ -22,6 +23,7 @@ export interface BranchSync {
 export type GitRunner = (
   args: readonly string[],
   cwd: string,
+  options?: { env?: Record<string, string> },
 ) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
 
 export interface BranchSyncOptions {
@@ -30,6 +32,12 @@ export interface BranchSyncOptions {
   logger: Logger;
   remote?: string;
   git?: GitRunner;
+  /**
+   * The token for the push and fetch, with the server it is for. Given to those git commands only (through
+   * their environment), so a checkout with `persist-credentials: false` keeps it out of `.git/config`, where
+   * every agent could read it. Unused when the repo's config already holds a credential.
+   */
+  auth?: { token: string; serverUrl: string } | undefined;
 }
 
 const firstLine = (text: string): string =>
@@ -40,12 +48,27 @@ const firstLine = (text: string): string =>
   text.trim().split('\n')[0] ??
   '';
 
+/**
+ * The git environment that hands the token to one command, as actions/checkout's header would; empty without
+ * a token, or when the repo's config has a credential already (a second Authorization header is refused).
+ */
+async function authEnv(options: BranchSyncOptions): Promise<Record<string, string>> {
+  if (!options.auth || (await gitConfigCredentials(options.repoDir)).length > 0) return {};
+  const basic = Buffer.from(`x-access-token:${options.auth.token}`).toString('base64');
+  return {
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: `http.${options.auth.serverUrl}/.extraheader`,
+    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+  };
+}
+
 export function createBranchSync(options: BranchSyncOptions): BranchSync {
   const git = options.git ?? tryGit;
   const remote = options.remote ?? 'origin';
   const heads = `refs/heads/${options.slug}-WP*`;
   const bases = `${BASE_REF_PREFIX}${options.slug}-WP*`;
   const pushed = new Map<string, string>();
+  let credentials: Promise<Record<string, string>> | null = null;
   let queue: Promise<void> = Promise.resolve();
   let next: Promise<void> | null = null;
   let wanted: Set<string> | 'all' | null = null;
@@ -75,6 +98,7 @@ export function createBranchSync(options: BranchSyncOptions): BranchSync {
       const result = await git(
         ['push', '--quiet', '--no-verify', remote, ...group.map(([ref]) => `${ref}:${ref}`)],
         options.repoDir,
+        { env: await (credentials ??= authEnv(options)) },
       );
       if (result.exitCode !== 0) {
         const what = group === branchRefs ? 'WP branches' : 'WP base refs';
@@ -98,6 +122,7 @@ export function createBranchSync(options: BranchSyncOptions): BranchSync {
         const result = await git(
           ['fetch', '--quiet', '--no-tags', remote, `${heads}:${heads}`, `${bases}:${bases}`],
           options.repoDir,
+          { env: await (credentials ??= authEnv(options)) },
         );
         if (result.exitCode !== 0) {
           options.logger.warn(`Could not fetch WP branches from ${remote}: ${firstLine(result.stderr)}`);

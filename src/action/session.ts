@@ -82,7 +82,16 @@ export function createSession(
   return {
     slug,
     cache,
-    branches: settings.pushBranches ? createBranchSync({ repoDir: settings.repoDir, slug, logger }) : null,
+    branches: settings.pushBranches
+      ? createBranchSync({
+          repoDir: settings.repoDir,
+          slug,
+          logger,
+          auth: settings.githubToken
+            ? { token: settings.githubToken, serverUrl: context.serverUrl }
+            : undefined,
+        })
+      : null,
     reporter,
     async saveState() {
       saves += 1;

@@ -27,6 +27,8 @@ export interface GitOptions {
   timeoutMs?: number;
   /** Largest stdout accepted (default 64 MiB); beyond it the command fails with a GitError. */
   maxBuffer?: number;
+  /** Variables added for this command only (a credential given to one push, never to the repo's config). */
+  env?: Record<string, string>;
 }
 
 export interface GitResult {
@@ -57,7 +59,7 @@ export function tryGit(args: readonly string[], cwd: string, options: GitOptions
     // meant for the orchestrator must not kill a git command half-way while the run stops gracefully.
     const spawnOptions = {
       cwd,
-      env: gitEnv(),
+      env: { ...gitEnv(), ...options.env },
       encoding: 'utf8' as const,
       timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       maxBuffer: options.maxBuffer ?? DEFAULT_MAX_BUFFER,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createBranchSync, type GitRunner } from '../../src/action/branches.js';
 import { forkRefusal, type RunContext } from '../../src/action/context.js';
 import { maskSecrets } from '../../src/action/env.js';
 import { withPullRequest } from '../../src/action/pull-request.js';
@@ -8,6 +9,7 @@ import { PrCommentSink } from '../../src/report/sinks/pr-comment.js';
 import { fastThrottle } from '../stand-ins/fast-throttle.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../stand-ins/github-api.js';
 import { memoryLogger } from '../stand-ins/memory-logger.js';
+import { git, securityRepo } from './repo.js';
 
 const core = vi.hoisted(() => ({ masked: [] as string[] }));
 vi.mock('@actions/core', async (original) => ({
@@ -119,5 +121,53 @@ describe('fork check on every event about a PR', () => {
     const unknown = await withPullRequest(context({ pullNumber: 9 }), client, memoryLogger());
     expect(forkRefusal(unknown, false)).toMatch(/could not look up whether it comes from a fork/);
     expect(forkRefusal(context({ pullNumber: null, eventName: 'push' }), false)).toBeNull();
+  });
+});
+
+describe('the push token', () => {
+  it('goes to the push and fetch only, never into the repository config; none added over a checkout credential', async () => {
+    const repo = await securityRepo({ slug: '001-push', wps: [{ id: 'WP01' }] });
+    const calls: { args: readonly string[]; env: Record<string, string> }[] = [];
+    const runner: GitRunner = (args, _cwd, options) => {
+      calls.push({ args, env: options?.env ?? {} });
+      // The branch moves between the fetch and the push, so the push has something to do.
+      const sha = String(calls.length % 10).repeat(40);
+      const refs = args[0] === 'for-each-ref' ? `${sha} refs/heads/001-push-WP01\n` : '';
+      return Promise.resolve({ exitCode: 0, stdout: refs, stderr: '' });
+    };
+    const auth = { token: 'ghs_pushToken0123456789', serverUrl: 'https://github.com' };
+    const sync = createBranchSync({
+      repoDir: repo,
+      slug: '001-push',
+      logger: memoryLogger(),
+      git: runner,
+      auth,
+    });
+    await sync.fetch();
+    await sync.push();
+    const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${auth.token}`).toString('base64')}`;
+    const remote = calls.filter((c) => c.args[0] === 'push' || c.args[0] === 'fetch');
+    expect(remote.map((c) => c.args[0])).toEqual(['fetch', 'push']);
+    for (const call of remote) expect(call.env.GIT_CONFIG_VALUE_0).toBe(header);
+    expect(calls.filter((c) => c.args[0] === 'for-each-ref').every((c) => !c.env.GIT_CONFIG_VALUE_0)).toBe(
+      true,
+    );
+    expect(git(repo, 'config', '--list')).not.toContain(auth.token);
+
+    git(
+      repo,
+      'config',
+      'http.https://github.com/.extraheader',
+      'AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46eA==',
+    );
+    calls.length = 0;
+    await createBranchSync({
+      repoDir: repo,
+      slug: '001-push',
+      logger: memoryLogger(),
+      git: runner,
+      auth,
+    }).fetch();
+    expect(calls[0]?.env).toEqual({});
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,6 @@ export async function securityRepo(feature: FeatureSpec): Promise<string> {
   git(dir, 'config', 'user.email', 'test@example.invalid');
   await writeFeature(dir, feature);
   await mkdir(path.join(dir, '.kittify'), { recursive: true });
-  const { writeFile } = await import('node:fs/promises');
   await writeFile(path.join(dir, '.gitignore'), '.kittify/\n.worktrees/\n');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'feature');
