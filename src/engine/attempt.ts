@@ -55,7 +55,7 @@ function truncate(text: string): string {
 export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promise<AttemptOutcome> {
   const invoker = getInvoker(spec.agent);
   const name = `${spec.wpId}-${spec.role}-${spec.attempt}`;
-  const scratchDir = await makeScratchDir(ctx, name);
+  const scratchDir = await makeScratchDir(ctx, name, spec.prompt);
   const request: InvocationRequest = {
     role: spec.role,
     prompt: spec.prompt,
@@ -64,7 +64,6 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
     scratchDir,
   };
   const invocation = invoker.buildInvocation(request);
-  await writeNew(path.join(scratchDir, 'prompt.txt'), spec.prompt);
   for (const [file, content] of Object.entries(invocation.files)) await writeNew(file, content);
 
   const logFile = path.join(ctx.logDir, `${name}.log`);
@@ -133,14 +132,20 @@ function redactResult(result: AgentResult, redact: Redact): AgentResult {
 }
 
 /**
- * The agent needs its prompt file: under the log dir when it can be written there, else in a temp dir (a
- * read-only or full log dir costs a warning, not the run).
+ * The attempt's scratch dir, holding its prompt (`prompt.txt`): under the log dir when it can be written there,
+ * else in a temp dir (a read-only or full log dir costs a warning, not the run).
  */
-async function makeScratchDir(ctx: AttemptContext, name: string): Promise<string> {
+async function makeScratchDir(ctx: AttemptContext, name: string, prompt: string): Promise<string> {
+  const write = async (dir: string) => {
+    await assertNoSymlink(dir);
+    await mkdir(dir, { recursive: true });
+    await writeNew(path.join(dir, 'prompt.txt'), prompt);
+  };
   const dir = path.join(ctx.logDir, 'scratch', name);
-  const made = () => assertNoSymlink(dir).then(() => mkdir(dir, { recursive: true }));
-  if (await bestEffort(ctx, dir, made)) return dir;
-  return mkdtemp(path.join(tmpdir(), `kitty-scratch-${name}-`));
+  if (await bestEffort(ctx, dir, () => write(dir))) return dir;
+  const fallback = await mkdtemp(path.join(tmpdir(), `kitty-scratch-${name}-`));
+  await write(fallback);
+  return fallback;
 }
 
 /**

@@ -33,9 +33,10 @@ const silentLogger: Logger = { info: () => undefined, warn: () => undefined, deb
  * files); the per-worktree calls (commits, diffs) run in parallel.
  */
 export function createStandaloneHost(options: StandaloneHostOptions): Host {
-  const context = resolveContext(options);
-  // Mark the rejection handled now; every method awaits `context` and sees the error itself.
-  context.catch(() => undefined);
+  // Resolved on first use, not here: a constructor that starts work nobody awaits races whoever comes next
+  // (a test removing the repo, a caller that never uses the host). A failure is kept and seen by every call.
+  let resolved: Promise<RepoContext> | null = null;
+  const context = (): Promise<RepoContext> => (resolved ??= resolveContext(options));
   const serial = new PQueue({ concurrency: 1 });
   const exclusive = <T>(task: () => Promise<T>): Promise<T> => serial.add(task, { throwOnTimeout: true });
   const maxDiffChars = options.maxDiffChars ?? DEFAULT_MAX_DIFF_CHARS;
@@ -43,7 +44,7 @@ export function createStandaloneHost(options: StandaloneHostOptions): Host {
 
   return {
     prepareWorkspace: async (feature, wpId) => {
-      const ctx = await context;
+      const ctx = await context();
       return exclusive(async () => {
         // Forget worktrees whose directories were deleted by hand: once per host, not once per WP.
         if (!pruned) {
@@ -57,14 +58,14 @@ export function createStandaloneHost(options: StandaloneHostOptions): Host {
       });
     },
     newCommits: (workspace) => commitsBetween(workspace.baseCommit, branchRef(workspace), workspace.path),
-    clearStaleLocks: async (workspace) => clearStaleLocks((await context).logger, workspace),
+    clearStaleLocks: async (workspace) => clearStaleLocks((await context()).logger, workspace),
     commitLeftovers: async (workspace, message) => {
       // The agent was killed, maybe inside `git add`: its index.lock must not fail our commit.
-      await clearStaleLocks((await context).logger, workspace);
+      await clearStaleLocks((await context()).logger, workspace);
       return commitLeftovers(workspace, message);
     },
     resetWorkspace: async (workspace, commit) => {
-      await clearStaleLocks((await context).logger, workspace);
+      await clearStaleLocks((await context()).logger, workspace);
       await commitLeftovers(
         workspace,
         `${workspace.wpId}: keep the uncommitted changes of a cut-off attempt`,
@@ -75,11 +76,11 @@ export function createStandaloneHost(options: StandaloneHostOptions): Host {
     // Lanes of the standalone host live in our own state only.
     setLane: () => Promise.resolve(),
     markSubtasksDone: async (feature, wpId) => {
-      const ctx = await context;
+      const ctx = await context();
       await exclusive(() => markSubtasksDone(ctx, feature, wpId));
     },
     cleanup: async (feature) => {
-      const ctx = await context;
+      const ctx = await context();
       return exclusive(() => cleanupFeature(ctx, feature));
     },
   };

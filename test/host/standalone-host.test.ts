@@ -161,3 +161,15 @@ describe('standalone host: cleanup', () => {
     expect(await readFile(join(dirty.path, 'scratch.txt'), 'utf8')).toBe('not committed\n');
   });
 });
+
+describe('standalone host: construction', () => {
+  it('starts no work until it is used (no unawaited git or .git/info/exclude write)', async () => {
+    const processes = () => process.getActiveResourcesInfo().filter((r) => r === 'ProcessWrap').length;
+    const before = processes();
+    const host = createStandaloneHost({ repoDir: fixture.repo });
+    expect(processes()).toBe(before);
+    expect(await readFile(join(fixture.repo, '.git', 'info', 'exclude'), 'utf8')).not.toContain('.worktrees');
+    await host.prepareWorkspace(makeFeature(fixture.repo, { WP01: [] }), 'WP01');
+    expect(await readFile(join(fixture.repo, '.git', 'info', 'exclude'), 'utf8')).toContain('/.worktrees/');
+  });
+});
