@@ -6,7 +6,7 @@ export interface ProcessOutcome {
   stdout: string;
   stderr: string;
   /** Why we stopped it, if we did. */
-  stoppedBy: 'wall_timeout' | 'inactivity_timeout' | 'abort' | null;
+  stoppedBy: 'wall_timeout' | 'inactivity_timeout' | 'network_wait' | 'abort' | null;
   durationMs: number;
 }
 
