@@ -4,11 +4,10 @@
  * so such an attempt is classed `network` early instead of running to the wall-clock limit (see
  * ../shared/agent-transcripts/runs/codex-offline-400s.*). Pure: the executor and the classifier both use it.
  */
-import type { ProcessOutcome } from '../executor/types.js';
+import type { LineKind, ProcessOutcome } from '../executor/types.js';
 import { asRecord, str } from './json.js';
 
-/** progress: the model is answering; waiting: a retry or reconnect line; other: logs, banners, start-up events. */
-export type LineKind = 'progress' | 'waiting' | 'other';
+export type { LineKind } from '../executor/types.js';
 
 const WAITING: readonly RegExp[] = [
   /\breconnecting\b/i,
@@ -50,7 +49,8 @@ function jsonLineKind(line: string): LineKind | null {
   return isError && isWaitingText(line) ? 'waiting' : 'progress';
 }
 
-/** What one output line says about the agent's liveness. Only stdout can show progress: stderr carries logs. */
+/** What one output line says about the agent's liveness (progress: the model is answering; waiting: a retry or
+ * reconnect notice; other: logs, banners, start-up events). Only stdout can show progress: stderr carries logs. */
 export function lineKind(line: string, stream: 'stdout' | 'stderr'): LineKind {
   const text = line.trim();
   if (text === '') return 'other';
@@ -60,15 +60,6 @@ export function lineKind(line: string, stream: 'stdout' | 'stderr'): LineKind {
   }
   if (isWaitingText(text)) return 'waiting';
   return stream === 'stdout' ? 'progress' : 'other';
-}
-
-/** How the executor watches one attempt's liveness (`RunProcessOptions.liveness`). */
-export interface LivenessWatch {
-  kind: (line: string, stream: 'stdout' | 'stderr') => LineKind;
-  /** Stop an attempt that showed no progress for this long (only waiting lines, or nothing when `silenceIsWaiting`). */
-  waitLimitMs: number;
-  /** The CLI streams events as it works, so silence means it is stuck before its first answer. */
-  silenceIsWaiting: boolean;
 }
 
 /** Evidence that a finished (stopped) attempt only waited for the network; null when it showed progress. */
@@ -108,6 +99,3 @@ function waitingMessage(line: string): string {
 
 /** finishResult options of a CLI that streams events (`AgentInvoker.streamsEvents`). */
 export const STREAMING_CLI = { silenceIsWaiting: true } as const;
-
-/** Default early-network limit: long enough for a slow first answer, far short of a 30-minute wall. */
-export const DEFAULT_NETWORK_WAIT_SECONDS = 120;

@@ -20,6 +20,11 @@ export const agentSchema = z.strictObject({
   timeout_seconds: positiveInt.default(1800),
   /** Kill the agent when it prints nothing for this long. */
   inactivity_timeout_seconds: positiveInt.default(300),
+  /**
+   * Stop an attempt early as a network failure when, after this long, it has printed only reconnect notices
+   * (or nothing, for CLIs that stream events): offline codex would otherwise run to the wall-clock limit.
+   */
+  network_wait_seconds: positiveInt.default(120),
   /** A different executable to run instead of the invoker's default binary name. */
   command: z.string().min(1).optional(),
   /** Extra arguments appended to the invoker's argv (e.g. a model choice). */

@@ -3,7 +3,8 @@ import type { Config, Role } from '../config/schema.js';
 import type { AgentPool, Lease } from './agent-pool.js';
 import { runAttempt, type AttemptContext } from './attempt.js';
 import { decide } from './policy.js';
-import type { Clock } from './types.js';
+import { usageMessage } from './switch-off.js';
+import type { Clock, Logger } from './types.js';
 
 export type RoleOutcome =
   /** `kept`: the agent's slot, still held, when the job asked to keep it (`keepSlot`). */
@@ -15,6 +16,7 @@ export interface RoleContext extends AttemptContext {
   config: Config;
   pool: AgentPool;
   clock: Clock;
+  logger?: Logger | undefined;
 }
 
 export interface RoleJob {
@@ -161,8 +163,10 @@ async function afterFailure(
     backoffMs: ctx.config.fallback.backoff_seconds * 1000,
     failuresWithAgent: failures,
     rateLimitResetAt: result.rateLimitResetAt ? new Date(result.rateLimitResetAt) : null,
+    agentFailuresInRow: ctx.pool.health.get(agent)?.consecutiveFailures ?? failures,
     now: ctx.clock.now(),
   });
+  if (errorClass === 'usage') await reportUsage(ctx, job, state, agent, result);
   switch (decision.action) {
     case 'retry':
       state.pinned = agent;
@@ -182,14 +186,26 @@ async function afterFailure(
           type: 'agent_cooldown',
           agent,
           until: decision.cooldownUntil.toISOString(),
-          reason: 'rate limited',
+          reason: errorClass === 'network' ? 'cannot reach its provider' : 'rate limited',
         });
       }
-      // A rate-limited agent stays eligible once cooled down, until it has used up its retries here too.
-      if (errorClass !== 'rate_limit' || failures > ctx.config.fallback.max_retries)
-        state.excluded.push(agent);
+      // A cooled-down agent is eligible again, until it has used up its retries here too.
+      if (!decision.cooldownUntil || failures > ctx.config.fallback.max_retries) state.excluded.push(agent);
       return null;
   }
+}
+
+/** A CLI that rejects its arguments is switched off for the run: say which CLI, which version, what it said. */
+async function reportUsage(
+  ctx: RoleContext,
+  job: RoleJob,
+  state: JobState,
+  agent: string,
+  result: AgentResult,
+): Promise<void> {
+  const message = await usageMessage(ctx.runProcess, agent, ctx.config.agents[agent]!, job.cwd, result);
+  ctx.logger?.warn(message);
+  state.reasons[state.reasons.length - 1] = message;
 }
 
 function firstLine(text: string): string {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { errorMessage, KittyError } from '../errors.js';
+import { LivenessTimer } from './liveness-timer.js';
 import { describeArgv, LineSplitter, ProcessLog, TailBuffer } from './process-output.js';
 import { registerGroup, terminateGroup, unregisterGroup } from './process-tree.js';
 import type { ProcessOutcome, ProcessRunner, RunProcessOptions } from './types.js';
@@ -113,6 +114,7 @@ class ProcessRun {
   private readonly capture: Record<StreamName, TailBuffer>;
   private readonly lines: Record<StreamName, LineSplitter>;
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly liveness: LivenessTimer;
   private stoppedBy: ProcessOutcome['stoppedBy'] = null;
   private stopping: Promise<unknown> | null = null;
   private readonly onAbort = (): void => this.stop('abort');
@@ -124,6 +126,7 @@ class ProcessRun {
   ) {
     const max = settings.maxCapturedChars ?? DEFAULT_MAX_CAPTURED_CHARS;
     this.capture = { stdout: new TailBuffer(max), stderr: new TailBuffer(max) };
+    this.liveness = new LivenessTimer(options.liveness, () => this.stop('network_wait'));
     this.lines = { stdout: this.splitter('stdout'), stderr: this.splitter('stderr') };
     const [command = '', ...args] = options.argv;
     const withStdin = options.stdin !== undefined && options.stdin !== null;
@@ -179,12 +182,15 @@ class ProcessRun {
     const { wallTimeoutMs, inactivityTimeoutMs, signal } = this.options;
     this.timers.push(setTimeout(() => this.stop('wall_timeout'), timerMs(wallTimeoutMs)));
     this.timers.push(setTimeout(() => this.stop('inactivity_timeout'), timerMs(inactivityTimeoutMs)));
+    this.liveness.start(timerMs);
     if (signal?.aborted) this.stop('abort');
     else signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
   private onData(name: StreamName, chunk: string): void {
-    this.timers[1]?.refresh(); // any output byte proves the agent is alive
+    // Any output byte proves the agent is alive, unless a liveness watch judges it line by line (a part of a
+    // long line still counts).
+    if (!this.liveness.active || !chunk.includes('\n')) this.timers[1]?.refresh();
     this.capture[name].push(chunk);
     this.lines[name].push(chunk);
   }
@@ -203,6 +209,7 @@ class ProcessRun {
   /** Stops what the child left in its group, then drains the pipes, never waiting on them without bound. */
   private async afterExit(closed: Promise<void>): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
+    this.liveness.end();
     this.options.signal?.removeEventListener('abort', this.onAbort);
     const pid = this.child.pid;
     if (pid !== undefined) {
@@ -255,6 +262,7 @@ class ProcessRun {
     const redact = this.options.redact ?? ((text: string) => text);
     // The log is written line by line so redaction never misses a secret split across two chunks.
     return new LineSplitter((raw) => {
+      if (this.liveness.line(raw, name)) this.timers[1]?.refresh();
       const line = redact(raw);
       this.log.write(`${line}\n`);
       try {

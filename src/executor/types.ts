@@ -1,3 +1,17 @@
+/** What one output line says about an agent: working, only waiting for its provider, or neither (logs). */
+export type LineKind = 'progress' | 'waiting' | 'other';
+
+/**
+ * Watches an attempt for signs of work (see agents/liveness.ts): waiting lines never count as activity for the
+ * inactivity timer, and an attempt that showed no progress by `waitLimitMs` is stopped as `network_wait`.
+ */
+export interface LivenessWatch {
+  kind: (line: string, stream: 'stdout' | 'stderr') => LineKind;
+  waitLimitMs: number;
+  /** The CLI streams events as it works: silence counts as waiting, not only waiting lines. */
+  silenceIsWaiting: boolean;
+}
+
 /** How a child process ended. */
 export interface ProcessOutcome {
   /** null when killed by a signal. */
@@ -29,6 +43,8 @@ export interface RunProcessOptions {
   onSpawn?: (pid: number) => void;
   /** Applied to everything written to the log file and passed to onLine (secret redaction). */
   redact?: (text: string) => string;
+  /** Stop an attempt early that only waits for its provider; without it every output byte is activity. */
+  liveness?: LivenessWatch;
 }
 
 /** The port through which the engine starts agent processes. */
