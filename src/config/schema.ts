@@ -6,6 +6,7 @@ export { FALLBACK_STRATEGIES, ROLES, type FallbackStrategy, type Role } from './
 const agentId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'agent ids are lowercase words joined by hyphens');
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
+const positiveNumber = z.number().positive();
 
 export const agentSchema = z.strictObject({
   enabled: z.boolean().default(true),
@@ -74,6 +75,19 @@ export const configSchema = z
         max_rounds: positiveInt.max(20).default(3),
       })
       .default({ max_rounds: 3 }),
+    /**
+     * Spending limits; null: none. At a limit no new agent invocation starts, running ones finish, and the run
+     * pauses until resumed with a higher limit. Token limits count every token the agents report (for agents
+     * that report no cost, such as codex and copilot).
+     */
+    budget: z
+      .strictObject({
+        max_usd: positiveNumber.nullable().default(null),
+        max_usd_per_wp: positiveNumber.nullable().default(null),
+        max_tokens: positiveInt.nullable().default(null),
+        max_tokens_per_wp: positiveInt.nullable().default(null),
+      })
+      .default({ max_usd: null, max_usd_per_wp: null, max_tokens: null, max_tokens_per_wp: null }),
     /** A command run in the worktree after implementation (e.g. `npm test`); argv, never a shell string. */
     verify_command: z.array(z.string().min(1)).min(1).nullable().default(null),
     /** Base branch WPs without dependencies start from; null: the branch checked out when the run starts. */

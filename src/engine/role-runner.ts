@@ -2,6 +2,7 @@ import type { AgentResult } from '../agents/types.js';
 import type { Config, Role } from '../config/schema.js';
 import type { AgentPool, Lease } from './agent-pool.js';
 import { runAttempt, type AttemptContext } from './attempt.js';
+import { wpBreach } from './budget.js';
 import { decide } from './policy.js';
 import { usageMessage } from './switch-off.js';
 import type { Clock, Logger } from './types.js';
@@ -80,8 +81,11 @@ export async function runRole(ctx: RoleContext, job: RoleJob): Promise<RoleOutco
   };
   let lease = job.lease ?? null;
   for (;;) {
-    lease ??= await acquire(ctx, job, state);
-    if (ctx.signal.aborted) {
+    // At a spending limit no new invocation starts (checked again after a wait for a slot): the WP waits,
+    // resumable, for a higher limit.
+    const overBudget = () => wpBreach(ctx.recorder.run, job.wpId, ctx.config.budget) !== null;
+    if (!overBudget()) lease ??= await acquire(ctx, job, state);
+    if (ctx.signal.aborted || overBudget()) {
       if (lease) ctx.pool.release(lease.agent);
       return { kind: 'interrupted' };
     }
