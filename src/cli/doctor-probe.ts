@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AgentConfig, Role } from '../config/schema.js';
 import type { AgentInvoker, ErrorClass, InvocationRequest } from '../agents/types.js';
+import { lineKind } from '../agents/liveness.js';
 import { errorMessage } from '../errors.js';
 import type { ProcessOutcome, ProcessRunner } from '../executor/types.js';
 import { git } from '../git/index.js';
@@ -147,6 +148,12 @@ export async function probeAgent(
       wallTimeoutMs: Math.min(settings.wallTimeoutMs, hardMs),
       inactivityTimeoutMs: settings.inactivityTimeoutMs,
       killGraceMs: KILL_GRACE_MS,
+      // An offline CLI (reconnect notices only, or silence from one that streams) is told apart by then.
+      liveness: {
+        kind: lineKind,
+        waitLimitMs: settings.inactivityTimeoutMs,
+        silenceIsWaiting: invoker.streamsEvents === true,
+      },
     });
     return judgeProbe(invoker, outcome, request);
   } catch (error) {

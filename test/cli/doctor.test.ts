@@ -97,6 +97,21 @@ describe('doctor', () => {
     expect(agent(view, 'qwen').probe).toBeUndefined();
   });
 
+  it('--probe reports an offline codex as offline for both roles, keeping its own reconnect notice', async () => {
+    const env = await fakes('offline-fakes', { codex: ['offline'] }, ['codex']);
+    const { code, view } = await doctor(['--json', '--probe', '--probe-timeout', '3'], {
+      ...env,
+      FAKE_AGENT_RECONNECT_MS: '100',
+    });
+    expect(code).toBe(1);
+    for (const role of ['implementation', 'review'] as const) {
+      expect(agent(view, 'codex').roles[role].probe).toEqual({
+        status: 'offline',
+        detail: expect.stringContaining('Reconnecting... waiting for network (Connection failed'),
+      });
+    }
+  });
+
   it('uses the repo config (command, extra_args, options); a flag the CLI rejects shows as flags rejected', async () => {
     const repo = path.join(root, 'configured');
     await mkdir(path.join(repo, '.kittify'), { recursive: true });
@@ -130,6 +145,8 @@ describe('doctor', () => {
       /^warning: \.kittify\/agents\.yaml: .*priority.*; showing each agent's defaults\n$/,
     );
     expect(io.out()).toMatch(/^claude-code +not installed$/m);
+    // The environment an invocation sets is part of the command: as root, claude needs IS_SANDBOX=1.
+    expect(io.out()).toMatch(/^ {2}implementation +IS_SANDBOX=1 claude -p --output-format json/m);
     expect(io.out()).toContain('1 of 12 agents installed.');
   });
 });
