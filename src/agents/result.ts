@@ -96,9 +96,10 @@ function failure(
     fallbackClass && classification.errorClass === 'crash' && outcome.stoppedBy === null
       ? fallbackClass
       : classification.errorClass;
+  // A streaming CLI stopped before its first event (opencode and kilo offline) said nothing worth quoting.
   const silent = errorClass === 'network' && outcome.stoppedBy !== null && !classification.line;
   const said =
-    (silent ? 'printed no event (is the provider reachable?)' : classification.line) ??
+    (silent ? 'no sign of work, no answer (is the provider reachable?)' : classification.line) ??
     parsed?.errorText ??
     (tellingLines(outcome.stderr) || tellingLines(outcome.stdout));
   const how = outcome.stoppedBy ? stopDescription(outcome) : exitDescription(outcome);

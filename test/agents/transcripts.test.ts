@@ -56,7 +56,7 @@ const FLAG = "error: unknown option '--bogus-flag-xyz'";
 const AUGGIE_AUTH =
   '❌ No auth provided. Please log in with `auggie login` or set the AUGMENT_SESSION_AUTH environment variable.';
 const CODEX_WAIT = 'Reconnecting... waiting for network (Connection failed: error sending request)';
-const SILENT = 'printed no event (is the provider reachable?)';
+const SILENT = 'no sign of work, no answer (is the provider reachable?)';
 const GEMINI_AUTH =
   'Please set an Auth method in your <home>/.gemini/settings.json or specify one of the following environment variables before running: GEMINI_API_KEY, GOOGLE_GENAI_USE_VERTEXAI, GOOGLE_GENAI_USE_GCA';
 const QWEN_AUTH =
