@@ -26,6 +26,10 @@ export const INPUT_NAMES = [
   'verify-command',
   'single-agent-delay-seconds',
   'base-branch',
+  'max-usd',
+  'max-usd-per-wp',
+  'max-tokens',
+  'max-tokens-per-wp',
   'github-token',
   'reports',
   'report-interval-seconds',
@@ -73,6 +77,12 @@ const wholeNumber = (min: number, max: number) =>
     .regex(/^\s*\d+\s*$/, `must be a whole number from ${min} to ${max}`)
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const positiveAmount = z
+  .string()
+  .regex(/^\s*\d+(?:\.\d+)?\s*$/, 'must be a number above 0, such as 5 or 2.50')
+  .transform(Number)
+  .pipe(z.number().positive('must be above 0'));
 
 const BOOLEAN_WORDS = new Map([
   ...['true', 'True', 'TRUE'].map((w) => [w, true] as const),
@@ -146,6 +156,10 @@ const inputSchema = z.object({
   'verify-command': unsetIfEmpty(commandInput),
   'single-agent-delay-seconds': unsetIfEmpty(wholeNumber(0, 3600)),
   'base-branch': unsetIfEmpty(z.string().trim()),
+  'max-usd': unsetIfEmpty(positiveAmount),
+  'max-usd-per-wp': unsetIfEmpty(positiveAmount),
+  'max-tokens': unsetIfEmpty(wholeNumber(1, Number.MAX_SAFE_INTEGER)),
+  'max-tokens-per-wp': unsetIfEmpty(wholeNumber(1, Number.MAX_SAFE_INTEGER)),
   'github-token': z.string().default(''),
   reports: unsetIfEmpty(reportsInput),
   'report-interval-seconds': unsetIfEmpty(wholeNumber(0, 3600)),
@@ -175,6 +189,10 @@ function overridesFrom(p: ParsedInputs): ConfigOverrides {
     verifyCommand: p['verify-command'],
     singleAgentDelaySeconds: p['single-agent-delay-seconds'],
     baseBranch: p['base-branch'],
+    maxUsd: p['max-usd'],
+    maxUsdPerWp: p['max-usd-per-wp'],
+    maxTokens: p['max-tokens'],
+    maxTokensPerWp: p['max-tokens-per-wp'],
   };
 }
 

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { spendLine } from '../report/budget-text.js';
 import type { OrchestrationRun } from '../state/types.js';
 
 /**
@@ -12,6 +13,8 @@ export const OUTPUT_DEFAULTS = {
   'wps-failed': '0',
   'wps-blocked': '0',
   'cost-usd': '0',
+  tokens: '0',
+  budget: '',
   escalation: '',
   'state-key': '',
 } as const;
@@ -35,6 +38,8 @@ export function setRunOutputs(run: OrchestrationRun, set: SetOutput = coreSetOut
   set('wps-failed', count('failed'));
   set('wps-blocked', count('blocked'));
   set('cost-usd', run.costUsd.toFixed(4));
+  set('tokens', String(run.tokens.input + run.tokens.output));
+  set('budget', spendLine(run) ?? '');
 }
 
 export function setOutput(name: OutputName, value: string): void {

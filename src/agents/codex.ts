@@ -10,6 +10,7 @@ import { asRecord, errorMessageOf, firstStr, num, parseJsonLines, str, type Json
 import { commandFor, promptFor, scratchFile } from './invocation.js';
 import { finishResult, type ParsedOutput } from './result.js';
 import { VERDICT_JSON_SCHEMA } from './review.js';
+import { STREAMING_CLI } from './liveness.js';
 
 const LAST_MESSAGE_FILE = 'codex-last-message.txt';
 const SCHEMA_FILE = 'verdict.schema.json';
@@ -84,6 +85,7 @@ export const codexInvoker: AgentInvoker = {
   displayName: 'OpenAI Codex',
   binaries: ['codex'],
   versionArgs: ['--version'],
+  streamsEvents: true,
   buildInvocation(request) {
     const lastMessage = scratchFile(request, LAST_MESSAGE_FILE);
     // Written empty before the run, so a stale message from an earlier run in the same dir is never read.
@@ -107,6 +109,6 @@ export const codexInvoker: AgentInvoker = {
     return { argv, promptDelivery: 'stdin', stdin: promptFor(request), env: {}, files };
   },
   parseOutcome(outcome, request) {
-    return finishResult(outcome, request, parseCodex(outcome, request));
+    return finishResult(outcome, request, parseCodex(outcome, request), STREAMING_CLI);
   },
 };

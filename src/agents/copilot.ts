@@ -2,11 +2,14 @@
  * GitHub Copilot CLI (`copilot`): `copilot -p <prompt> --output-format json --allow-all-tools --no-auto-update`.
  * Prints JSONL events: `assistant.message` (data.content, data.outputTokens), `session.error` / error events, and a
  * final `result` (sessionId, exitCode, usage). The event schema is not documented upstream; it is read defensively.
+ * Only output tokens are reported: input tokens and cost live in a usage event the JSON output leaves out, so
+ * input is always 0 and there is no cost (docs/agents.md says so).
  */
 import type { ProcessOutcome } from '../executor/types.js';
 import type { AgentInvoker } from './types.js';
 import { asRecord, errorMessageOf, firstStr, num, parseJsonLines, str } from './json.js';
 import { argumentPrompt, commandFor } from './invocation.js';
+import { STREAMING_CLI } from './liveness.js';
 import { finishResult, type ParsedOutput } from './result.js';
 
 function parseCopilot(outcome: ProcessOutcome): ParsedOutput | null {
@@ -15,7 +18,6 @@ function parseCopilot(outcome: ProcessOutcome): ParsedOutput | null {
   let text: string | undefined;
   let errorText: string | undefined;
   let sessionId: string | undefined;
-  let input = 0;
   let output = 0;
   for (const event of events) {
     const type = str(event['type']) ?? '';
@@ -23,7 +25,6 @@ function parseCopilot(outcome: ProcessOutcome): ParsedOutput | null {
     if (type === 'assistant.message') {
       const content = firstStr(data?.['content']);
       if (content !== undefined) text = content;
-      input += num(data?.['inputTokens']) ?? 0;
       output += num(data?.['outputTokens']) ?? 0;
     } else if (type === 'result') {
       sessionId = firstStr(event['sessionId'], event['session_id']) ?? sessionId;
@@ -40,7 +41,7 @@ function parseCopilot(outcome: ProcessOutcome): ParsedOutput | null {
     text,
     isError: errorText !== undefined,
     errorText,
-    tokens: input + output > 0 ? { input, output } : undefined,
+    tokens: output > 0 ? { input: 0, output } : undefined,
     sessionId,
   };
 }
@@ -50,6 +51,7 @@ export const copilotInvoker: AgentInvoker = {
   displayName: 'GitHub Copilot CLI',
   binaries: ['copilot'],
   versionArgs: ['--version'],
+  streamsEvents: true,
   buildInvocation(request) {
     const prompt = argumentPrompt(request);
     const argv = [
@@ -66,6 +68,6 @@ export const copilotInvoker: AgentInvoker = {
     return { argv, promptDelivery: prompt.delivery, stdin: null, env: {}, files: prompt.files };
   },
   parseOutcome(outcome, request) {
-    return finishResult(outcome, request, parseCopilot(outcome));
+    return finishResult(outcome, request, parseCopilot(outcome), STREAMING_CLI);
   },
 };

@@ -4,7 +4,6 @@
  * reported only when the caller asks for it (`includeSim`: the config or a flag names it), so a real run never
  * picks it up by default.
  */
-import { spawn } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,8 +11,9 @@ import type { AgentConfig } from '../config/schema.js';
 import type { AgentInvoker, DetectedAgent } from './types.js';
 import { INVOKERS } from './registry.js';
 import { findSimScript, packageVersion } from './sim.js';
+import { runVersionCommand, type Env } from './version.js';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export { parseVersion, runVersionCommand, VERSION_TIMEOUT_MS, type Env } from './version.js';
 
 /** Runs `<file> <args>` and returns its version text, or null when it fails or times out. */
 export type VersionRunner = (file: string, args: readonly string[], env: Env) => Promise<string | null>;
@@ -28,10 +28,7 @@ export interface DetectOptions {
   includeSim?: boolean;
 }
 
-/** How long a `--version` may take before the child is killed. */
-export const VERSION_TIMEOUT_MS = 2_000;
 const DEFAULT_PRIORITY = 50;
-const OUTPUT_CAP = 64 * 1024;
 
 async function isExecutableFile(file: string): Promise<boolean> {
   try {
@@ -67,62 +64,6 @@ export async function findExecutable(name: string, env: Env): Promise<string | n
     }
   }
   return null;
-}
-
-/** A version number from `--version` output ("codex-cli 0.169.0" -> "0.169.0"), else its first line. */
-export function parseVersion(output: string): string | null {
-  const line = output
-    .split('\n')
-    .map((l) => l.trim())
-    .find((l) => l !== '');
-  if (!line) return null;
-  const match = /\d+\.\d+(?:\.\d+)?(?:-[0-9A-Za-z.-]+)?/.exec(line);
-  return match ? match[0] : line.slice(0, 80);
-}
-
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    // The child leads its own process group: a `#!/bin/sh` wrapper's own children die with it.
-    process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
-
-/** The default VersionRunner: spawns the binary (argv array, no shell), killed after `timeoutMs`. */
-export function runVersionCommand(
-  file: string,
-  args: readonly string[],
-  env: Env,
-  timeoutMs: number = VERSION_TIMEOUT_MS,
-): Promise<string | null> {
-  return new Promise((resolve) => {
-    let output = '';
-    let settled = false;
-    const settle = (value: string | null): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(value);
-    };
-    const child = spawn(file, [...args], {
-      env: { ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: process.platform !== 'win32',
-    });
-    const timer = setTimeout(() => {
-      killGroup(child.pid);
-      settle(null);
-    }, timeoutMs);
-    const collect = (chunk: Buffer): void => {
-      if (output.length < OUTPUT_CAP) output += chunk.toString('utf8');
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', () => settle(null));
-    child.on('close', (code) => settle(code === 0 ? parseVersion(output) : null));
-  });
 }
 
 interface Found extends DetectedAgent {

@@ -15,6 +15,7 @@ import {
   type JsonRecord,
 } from './json.js';
 import { argumentPrompt, commandFor } from './invocation.js';
+import { STREAMING_CLI } from './liveness.js';
 import { finishResult, type ParsedOutput } from './result.js';
 
 interface TextPart {
@@ -87,6 +88,7 @@ export function opencodeStyleInvoker(identity: {
   return {
     ...identity,
     versionArgs: ['--version'],
+    streamsEvents: true,
     buildInvocation(request) {
       const prompt = argumentPrompt(request);
       const argv = [
@@ -102,7 +104,7 @@ export function opencodeStyleInvoker(identity: {
       return { argv, promptDelivery: prompt.delivery, stdin: null, env: {}, files: prompt.files };
     },
     parseOutcome(outcome, request) {
-      return finishResult(outcome, request, parseOpencodeEvents(outcome));
+      return finishResult(outcome, request, parseOpencodeEvents(outcome), STREAMING_CLI);
     },
   };
 }

@@ -7,6 +7,7 @@ import type { ProcessOutcome } from '../executor/types.js';
 import type { AgentInvoker } from './types.js';
 import { asRecord, firstNum, firstStr, parseJsonLines, str, type JsonRecord } from './json.js';
 import { argumentPrompt, commandFor } from './invocation.js';
+import { STREAMING_CLI } from './liveness.js';
 import { finishResult, type ParsedOutput } from './result.js';
 
 function messageText(message: JsonRecord): string {
@@ -75,6 +76,7 @@ export const piInvoker: AgentInvoker = {
   displayName: 'Pi',
   binaries: ['pi'],
   versionArgs: ['--version'],
+  streamsEvents: true,
   buildInvocation(request) {
     const prompt = argumentPrompt(request);
     const argv = [
@@ -88,6 +90,6 @@ export const piInvoker: AgentInvoker = {
     return { argv, promptDelivery: prompt.delivery, stdin: null, env: {}, files: prompt.files };
   },
   parseOutcome(outcome, request) {
-    return finishResult(outcome, request, parsePi(outcome));
+    return finishResult(outcome, request, parsePi(outcome), STREAMING_CLI);
   },
 };

@@ -5,7 +5,7 @@
  */
 import type { ProcessOutcome } from '../executor/types.js';
 import type { AgentResult, ErrorClass, InvocationRequest, TokenUsage } from './types.js';
-import { classifyFailure } from './classify.js';
+import { classifyFailure, statedLines, type ClassifyOptions } from './classify.js';
 import { extractVerdict, parseVerdictValue } from './review.js';
 
 /** What an invoker read from its CLI's output, before the shared rules are applied. */
@@ -26,11 +26,7 @@ export interface ParsedOutput {
   completed?: boolean | undefined;
 }
 
-export interface FinishOptions {
-  /** CLI-specific exit codes with a known meaning. */
-  exitCodes?: Readonly<Record<number, ErrorClass>>;
-  now?: Date;
-}
+export type FinishOptions = ClassifyOptions;
 
 const SUMMARY_MAX = 2_000;
 const ERROR_MAX = 500;
@@ -44,12 +40,9 @@ const TELLING_LINE =
   /\b(?:error|fail(?:ed|ure)?|invalid|missing|denied|unauthori[sz]ed|refused|limit|quota|no \w+(?: \w+)? (?:found|provided))\b/i;
 
 /** Two lines that say what went wrong: from the first line naming an error, else the first lines (a banner or a
- * stack trace's preamble rarely says more than its "Error: …" line). */
+ * stack trace's preamble rarely says more than its "Error: …" line). Help text is never one of them. */
 function tellingLines(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
+  const lines = statedLines(text);
   const start = Math.max(
     0,
     lines.findIndex((line) => TELLING_LINE.test(line)),
@@ -74,6 +67,8 @@ function stopDescription(outcome: ProcessOutcome): string {
       return `stopped after ${seconds}s: wall-clock timeout`;
     case 'inactivity_timeout':
       return `stopped after ${seconds}s: no output for too long`;
+    case 'network_wait':
+      return `stopped after ${seconds}s: no progress, only waiting for the network`;
     case 'abort':
       return `stopped after ${seconds}s: run cancelled`;
     case null:
@@ -101,7 +96,12 @@ function failure(
     fallbackClass && classification.errorClass === 'crash' && outcome.stoppedBy === null
       ? fallbackClass
       : classification.errorClass;
-  const said = parsed?.errorText ?? (tellingLines(outcome.stderr) || tellingLines(outcome.stdout));
+  // A streaming CLI stopped before its first event (opencode and kilo offline) said nothing worth quoting.
+  const silent = errorClass === 'network' && outcome.stoppedBy !== null && !classification.line;
+  const said =
+    (silent ? 'no sign of work, no answer (is the provider reachable?)' : classification.line) ??
+    parsed?.errorText ??
+    (tellingLines(outcome.stderr) || tellingLines(outcome.stdout));
   const how = outcome.stoppedBy ? stopDescription(outcome) : exitDescription(outcome);
   const result: AgentResult = {
     ...extras(parsed),

@@ -3,6 +3,8 @@ import type { ProcessOutcome } from '../executor/types.js';
 
 /** Why an invocation failed; decides retry, cool-down or fallback. */
 export const ERROR_CLASSES = [
+  /** The CLI rejected its flags or arguments: our argv no longer fits it. */
+  'usage',
   'auth',
   'rate_limit',
   'network',
@@ -93,6 +95,12 @@ export interface AgentInvoker {
   readonly binaries: readonly string[];
   /** Arguments that make the CLI print its version. */
   readonly versionArgs: readonly string[];
+  /**
+   * The CLI streams events on stdout as it works (JSONL), so an attempt that printed none has not started
+   * working: silence counts as waiting for the network (see liveness.ts). CLIs that print one result at the end
+   * leave this unset.
+   */
+  readonly streamsEvents?: boolean;
   buildInvocation(request: InvocationRequest): Invocation;
   /** Turn the finished process into a result; `request` is the one the invocation was built from. */
   parseOutcome(outcome: ProcessOutcome, request: InvocationRequest): AgentResult;

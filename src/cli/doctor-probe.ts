@@ -6,8 +6,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { AgentConfig } from '../config/schema.js';
-import type { AgentInvoker, InvocationRequest } from '../agents/types.js';
+import type { AgentConfig, Role } from '../config/schema.js';
+import type { AgentInvoker, ErrorClass, InvocationRequest } from '../agents/types.js';
+import { lineKind } from '../agents/liveness.js';
 import { errorMessage } from '../errors.js';
 import type { ProcessOutcome, ProcessRunner } from '../executor/types.js';
 import { git } from '../git/index.js';
@@ -19,6 +20,8 @@ export const PROBE_STATUSES = [
   'auth_failed',
   'rate_limited',
   'flags_rejected',
+  /** Only waited for its provider (reconnect notices, or silence from a CLI that streams events). */
+  'offline',
   'timed_out',
   'failed',
 ] as const;
@@ -41,19 +44,6 @@ export const DEFAULT_PROBE_WALL_MS = 30_000;
 export const DEFAULT_PROBE_INACTIVITY_MS = 15_000;
 const KILL_GRACE_MS = 2_000;
 const DETAIL_MAX = 160;
-
-/**
- * How the CLIs reject an unknown flag (see /work/shared/design/agents.md): commander "unknown option", clap
- * "unexpected argument", copilot "Invalid command format", yargs "Unknown arguments:", pi/letta "Unknown option",
- * opencode/kilo printing their `run [message..]` usage. Such a failure means our argv no longer fits the CLI.
- */
-const FLAGS_REJECTED: readonly RegExp[] = [
-  /unknown option/i,
-  /unexpected argument/i,
-  /invalid command format/i,
-  /unknown arguments?:/i,
-  /\brun \[message\.\.\]/,
-];
 
 const oneLine = (text: string): string => {
   const line = text.replace(/\s+/g, ' ').trim();
@@ -85,28 +75,12 @@ async function writeFiles(files: Record<string, string>): Promise<void> {
   }
 }
 
-function flagsRejected(outcome: ProcessOutcome): string | null {
-  if (outcome.stoppedBy !== null || outcome.exitCode === 0) return null;
-  const lines = `${outcome.stderr}\n${outcome.stdout}`.split('\n');
-  const hit = lines.find((line) => FLAGS_REJECTED.some((pattern) => pattern.test(line)));
-  return hit === undefined ? null : oneLine(hit);
-}
-
-function stopped(outcome: ProcessOutcome, settings: ProbeSettings): ProbeReport {
-  const seconds = (ms: number): string => `${Math.round(ms / 1000)}s`;
-  const detail =
-    outcome.stoppedBy === 'inactivity_timeout'
-      ? `no output for ${seconds(settings.inactivityTimeoutMs)}; stopped`
-      : `no answer within ${seconds(settings.wallTimeoutMs)}; stopped`;
-  return { status: 'timed_out', detail };
-}
-
-/** Turn the finished probe into a verdict, reading the output with the invoker's own parser. */
+/** Turn the finished probe into a verdict, read with the invoker's own parser and the shared classifier; the
+ * detail keeps what the CLI itself said (a reconnect notice, a login hint), not only how the probe ended. */
 export function judgeProbe(
   invoker: AgentInvoker,
   outcome: ProcessOutcome,
   request: InvocationRequest,
-  settings: ProbeSettings,
 ): ProbeReport {
   if (outcome.exitCode === 127) {
     return {
@@ -114,28 +88,33 @@ export function judgeProbe(
       detail: `${request.agent.command ?? invoker.binaries[0] ?? invoker.id}: not found`,
     };
   }
-  const rejected = flagsRejected(outcome);
-  if (rejected !== null) return { status: 'flags_rejected', detail: rejected };
   const result = invoker.parseOutcome(outcome, request);
-  if (result.success) return { status: 'usable', detail: oneLine(result.summary) };
-  if (outcome.stoppedBy !== null) return stopped(outcome, settings);
   const detail = oneLine(result.summary);
-  switch (result.errorClass) {
+  if (result.success) return { status: 'usable', detail };
+  return { status: probeStatus(result.errorClass), detail: withReset(detail, result.rateLimitResetAt) };
+}
+
+function withReset(detail: string, resetAt: string | undefined): string {
+  return resetAt ? `${detail} (resets ${resetAt})` : detail;
+}
+
+function probeStatus(errorClass: ErrorClass | undefined): ProbeStatus {
+  switch (errorClass) {
+    case 'usage':
+      return 'flags_rejected';
     case 'auth':
-      return { status: 'auth_failed', detail };
+      return 'auth_failed';
     case 'rate_limit':
-      return {
-        status: 'rate_limited',
-        detail: result.rateLimitResetAt ? `${detail} (resets ${result.rateLimitResetAt})` : detail,
-      };
+      return 'rate_limited';
+    case 'network':
+      return 'offline';
     case 'timeout':
     case 'stalled':
-      return { status: 'timed_out', detail };
-    case 'network':
+      return 'timed_out';
     case 'invalid_output':
     case 'crash':
     case undefined:
-      return { status: 'failed', detail };
+      return 'failed';
   }
 }
 
@@ -143,15 +122,16 @@ export function judgeProbe(
 export async function probeAgent(
   invoker: AgentInvoker,
   agent: AgentConfig,
+  role: Role,
   settings: ProbeSettings,
 ): Promise<ProbeReport> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), `kitty-doctor-${invoker.id}-`));
+  const dir = await mkdtemp(path.join(os.tmpdir(), `kitty-doctor-${invoker.id}-${role}-`));
   try {
     const scratchDir = path.join(dir, 'scratch');
     await mkdir(scratchDir);
     const cwd = await scratchRepo(dir);
     const request: InvocationRequest = {
-      role: 'implementation',
+      role,
       prompt: PROBE_PROMPT,
       cwd,
       agent,
@@ -168,8 +148,14 @@ export async function probeAgent(
       wallTimeoutMs: Math.min(settings.wallTimeoutMs, hardMs),
       inactivityTimeoutMs: settings.inactivityTimeoutMs,
       killGraceMs: KILL_GRACE_MS,
+      // An offline CLI (reconnect notices only, or silence from one that streams) is told apart by then.
+      liveness: {
+        kind: lineKind,
+        waitLimitMs: settings.inactivityTimeoutMs,
+        silenceIsWaiting: invoker.streamsEvents === true,
+      },
     });
-    return judgeProbe(invoker, outcome, request, settings);
+    return judgeProbe(invoker, outcome, request);
   } catch (error) {
     return { status: 'failed', detail: oneLine(errorMessage(error)) };
   } finally {

@@ -22,8 +22,12 @@ import { toJsonOutput } from '../report/json-keys.js';
 /** How one role would be run: the exact argv and where the prompt goes (`error`: the invoker refused). */
 export interface DoctorRoleView {
   argv: string[];
+  /** Variables the invocation adds to the environment (claude's IS_SANDBOX=1): the argv alone may not run. */
+  env: Record<string, string>;
   prompt_delivery: PromptDelivery | null;
   error?: string;
+  /** Only with --probe, only for installed agents. */
+  probe?: ProbeReport;
 }
 
 export interface DoctorAgentView {
@@ -35,7 +39,7 @@ export interface DoctorAgentView {
   path: string | null;
   version: string | null;
   roles: Record<Role, DoctorRoleView>;
-  /** Only with --probe, only for installed agents. */
+  /** Only with --probe, only for installed agents: the first role that is not usable, else implementation's. */
   probe?: ProbeReport;
 }
 
@@ -68,9 +72,9 @@ async function agentConfigs(io: CliIO, repoDir: string): Promise<Record<string, 
 function roleView(invoker: AgentInvoker, role: Role, agent: AgentConfig): DoctorRoleView {
   try {
     const invocation = invoker.buildInvocation({ role, agent, ...PLACEHOLDERS });
-    return { argv: invocation.argv, prompt_delivery: invocation.promptDelivery };
+    return { argv: invocation.argv, env: invocation.env, prompt_delivery: invocation.promptDelivery };
   } catch (error) {
-    return { argv: [], prompt_delivery: null, error: errorMessage(error) };
+    return { argv: [], env: {}, prompt_delivery: null, error: errorMessage(error) };
   }
 }
 
@@ -91,26 +95,34 @@ function agentView(id: string, agent: AgentConfig, detected: DetectedAgent | und
   };
 }
 
-/** Probe every installed agent, a few at a time; each report lands on its agent's view. */
+/**
+ * Probe both roles of every installed agent (and the built-in sim), a few at a time; each report lands on its
+ * role's view.
+ */
 async function probeAll(
   views: DoctorAgentView[],
   configs: Record<string, AgentConfig>,
   settings: ProbeSettings,
 ) {
   const queue = new PQueue({ concurrency: PROBE_CONCURRENCY });
+  const probed = views.filter((view) => view.installed || view.built_in);
   await Promise.all(
-    views
-      .filter((view) => view.installed || view.built_in)
-      .map((view) =>
+    probed.flatMap((view) =>
+      ROLES.filter((role) => !view.roles[role].error).map((role) =>
         queue.add(async () => {
-          view.probe = await probeAgent(
-            getInvoker(view.id),
-            configs[view.id] ?? agentSchema.parse({}),
-            settings,
-          );
+          const agent = configs[view.id] ?? agentSchema.parse({});
+          view.roles[role].probe = await probeAgent(getInvoker(view.id), agent, role, settings);
         }),
       ),
+    ),
   );
+  for (const view of probed) view.probe = overallProbe(view);
+}
+
+/** The agent's verdict: the first role whose probe is not usable, else the implementation's. */
+function overallProbe(view: DoctorAgentView): ProbeReport | undefined {
+  const reports = ROLES.map((role) => view.roles[role].probe).filter((p): p is ProbeReport => !!p);
+  return reports.find((p) => p.status !== 'usable') ?? reports[0];
 }
 
 export interface DoctorOptions {
@@ -168,12 +180,13 @@ function renderAgent(view: DoctorAgentView, c: Colors, idWidth: number): string[
   const lines = [`${c.bold(view.id.padEnd(idWidth))}  ${state}`];
   for (const role of ROLES) {
     const r = view.roles[role];
+    const env = Object.entries(r.env).map(([key, value]) => `${key}=${shellQuote([value])} `);
     const how = r.error
       ? c.red(`cannot build: ${r.error}`)
-      : `${shellQuote(r.argv)}  ${c.dim(`(prompt: ${r.prompt_delivery})`)}`;
+      : `${env.join('')}${shellQuote(r.argv)}  ${c.dim(`(prompt: ${r.prompt_delivery})`)}`;
     lines.push(`  ${role.padEnd(15)} ${how}`);
+    if (r.probe) lines.push(`  ${''.padEnd(15)} probe: ${probeLine(r.probe, c)}`);
   }
-  if (view.probe) lines.push(`  ${'probe'.padEnd(15)} ${probeLine(view.probe, c)}`);
   return lines;
 }
 

@@ -14,6 +14,12 @@ export function nonNegativeInt(value: string): number {
   return n;
 }
 
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number above 0.');
+  return n;
+}
+
 function list(value: string): string[] {
   const items = value
     .split(',')
@@ -53,7 +59,15 @@ export function overrideOptions(command: Command): Command {
       '--verify-command <command>',
       'run in each worktree after implementing, e.g. "npm test" (split on spaces, no shell)',
     )
-    .option('--base-branch <branch>', 'branch that work packages without dependencies start from');
+    .option('--base-branch <branch>', 'branch that work packages without dependencies start from')
+    .option('--max-usd <dollars>', 'stop starting agents once the run has cost this much', positiveNumber)
+    .option(
+      '--max-usd-per-wp <dollars>',
+      'stop starting agents on a work package that cost this much',
+      positiveNumber,
+    )
+    .option('--max-tokens <n>', 'stop starting agents once the run has used this many tokens', positiveInt)
+    .option('--max-tokens-per-wp <n>', 'the same, per work package', positiveInt);
 }
 
 interface OverrideFlags {
@@ -68,6 +82,10 @@ interface OverrideFlags {
   maxReviewRounds?: number;
   verifyCommand?: string;
   baseBranch?: string;
+  maxUsd?: number;
+  maxUsdPerWp?: number;
+  maxTokens?: number;
+  maxTokensPerWp?: number;
 }
 
 /** Map parsed flags onto the one override shape the config merge understands. */
@@ -85,6 +103,10 @@ export function overridesFrom(flags: OverrideFlags): ConfigOverrides {
     ['maxReviewRounds', flags.maxReviewRounds],
     ['verifyCommand', verify?.length ? verify : undefined],
     ['baseBranch', flags.baseBranch],
+    ['maxUsd', flags.maxUsd],
+    ['maxUsdPerWp', flags.maxUsdPerWp],
+    ['maxTokens', flags.maxTokens],
+    ['maxTokensPerWp', flags.maxTokensPerWp],
   ];
   return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
 }

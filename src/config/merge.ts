@@ -27,6 +27,11 @@ export interface ConfigOverrides {
   verifyCommand?: string[];
   singleAgentDelaySeconds?: number;
   baseBranch?: string;
+  /** Spending limits (`budget.*`). */
+  maxUsd?: number;
+  maxUsdPerWp?: number;
+  maxTokens?: number;
+  maxTokensPerWp?: number;
 }
 
 type RawAgents = NonNullable<RawConfig['agents']>;
@@ -128,7 +133,7 @@ function setForEveryAgent(
 }
 
 /** Spread `patch` into the object at `raw[section]`, keeping what the file set there. */
-function patchSection<K extends 'global' | 'fallback' | 'review' | 'single_agent_mode'>(
+function patchSection<K extends 'global' | 'fallback' | 'review' | 'single_agent_mode' | 'budget'>(
   raw: RawConfig,
   section: K,
   patch: Record<string, unknown>,
@@ -147,6 +152,16 @@ function applyScalars(raw: RawConfig, o: ConfigOverrides): void {
   patchSection(raw, 'fallback', defined({ strategy: o.fallbackStrategy, max_retries: o.maxRetries }));
   patchSection(raw, 'review', defined({ max_rounds: o.maxReviewRounds }));
   patchSection(raw, 'single_agent_mode', defined({ delay_seconds: o.singleAgentDelaySeconds }));
+  patchSection(
+    raw,
+    'budget',
+    defined({
+      max_usd: o.maxUsd,
+      max_usd_per_wp: o.maxUsdPerWp,
+      max_tokens: o.maxTokens,
+      max_tokens_per_wp: o.maxTokensPerWp,
+    }),
+  );
   if (o.verifyCommand !== undefined) raw.verify_command = o.verifyCommand;
   if (o.baseBranch !== undefined) raw.base_branch = o.baseBranch;
 }
@@ -169,6 +184,10 @@ export function overrideForPath(path: readonly PropertyKey[]): keyof ConfigOverr
     'fallback.max_retries': 'maxRetries',
     'review.max_rounds': 'maxReviewRounds',
     'single_agent_mode.delay_seconds': 'singleAgentDelaySeconds',
+    'budget.max_usd': 'maxUsd',
+    'budget.max_usd_per_wp': 'maxUsdPerWp',
+    'budget.max_tokens': 'maxTokens',
+    'budget.max_tokens_per_wp': 'maxTokensPerWp',
   };
   if (first === 'verify_command') return 'verifyCommand';
   if (first === 'base_branch') return 'baseBranch';

@@ -6,6 +6,7 @@ export { FALLBACK_STRATEGIES, ROLES, type FallbackStrategy, type Role } from './
 const agentId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'agent ids are lowercase words joined by hyphens');
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
+const positiveNumber = z.number().positive();
 
 export const agentSchema = z.strictObject({
   enabled: z.boolean().default(true),
@@ -24,6 +25,11 @@ export const agentSchema = z.strictObject({
   max_log_bytes: positiveInt.default(20 * 1024 * 1024),
   /** Longer output lines are cut with a note, so memory stays bounded without newlines. 64 Ki characters. */
   max_line_chars: positiveInt.default(64 * 1024),
+  /**
+   * Stop an attempt early as a network failure when, after this long, it has printed only reconnect notices
+   * (or nothing, for CLIs that stream events): offline codex would otherwise run to the wall-clock limit.
+   */
+  network_wait_seconds: positiveInt.default(120),
   /** A different executable to run instead of the invoker's default binary name. */
   command: z.string().min(1).optional(),
   /** Extra arguments appended to the invoker's argv (e.g. a model choice). */
@@ -73,6 +79,19 @@ export const configSchema = z
         max_rounds: positiveInt.max(20).default(3),
       })
       .default({ max_rounds: 3 }),
+    /**
+     * Spending limits; null: none. At a limit no new agent invocation starts, running ones finish, and the run
+     * pauses until resumed with a higher limit. Token limits count every token the agents report (for agents
+     * that report no cost, such as codex and copilot).
+     */
+    budget: z
+      .strictObject({
+        max_usd: positiveNumber.nullable().default(null),
+        max_usd_per_wp: positiveNumber.nullable().default(null),
+        max_tokens: positiveInt.nullable().default(null),
+        max_tokens_per_wp: positiveInt.nullable().default(null),
+      })
+      .default({ max_usd: null, max_usd_per_wp: null, max_tokens: null, max_tokens_per_wp: null }),
     /** A command run in the worktree after implementation (e.g. `npm test`); argv, never a shell string. */
     verify_command: z.array(z.string().min(1)).min(1).nullable().default(null),
     /** Base branch WPs without dependencies start from; null: the branch checked out when the run starts. */

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { lineKind } from '../agents/liveness.js';
 import { getInvoker } from '../agents/registry.js';
 import type { AgentResult, InvocationRequest } from '../agents/types.js';
 import type { AgentConfig, Role } from '../config/schema.js';
@@ -96,6 +97,11 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
       pidWritten = bestEffort(ctx, pidFile, () => writePidFile(pidFile, pid));
     },
     signal: ctx.signal,
+    liveness: {
+      kind: lineKind,
+      waitLimitMs: spec.agentConfig.network_wait_seconds * 1000,
+      silenceIsWaiting: invoker.streamsEvents === true,
+    },
   });
   spec.onProcessExit?.();
   await pidWritten;

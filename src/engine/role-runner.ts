@@ -2,7 +2,9 @@ import type { AgentResult } from '../agents/types.js';
 import type { Config, Role } from '../config/schema.js';
 import type { AgentPool, Lease } from './agent-pool.js';
 import { runAttempt, type AttemptContext } from './attempt.js';
+import { wpBreach } from './budget.js';
 import { decide } from './policy.js';
+import { usageMessage } from './switch-off.js';
 import type { Clock } from './types.js';
 
 export type RoleOutcome =
@@ -83,8 +85,11 @@ export async function runRole(ctx: RoleContext, job: RoleJob): Promise<RoleOutco
   };
   let lease = job.lease ?? null;
   for (;;) {
-    lease ??= await acquire(ctx, job, state);
-    if (ctx.signal.aborted) {
+    // At a spending limit no new invocation starts (checked again after a wait for a slot): the WP waits,
+    // resumable, for a higher limit.
+    const overBudget = () => wpBreach(ctx.recorder.run, job.wpId, ctx.config.budget) !== null;
+    if (!overBudget()) lease ??= await acquire(ctx, job, state);
+    if (ctx.signal.aborted || overBudget()) {
       if (lease) ctx.pool.release(lease.agent);
       return { kind: 'interrupted' };
     }
@@ -168,8 +173,10 @@ async function afterFailure(
     backoffMs: ctx.config.fallback.backoff_seconds * 1000,
     failuresWithAgent: failures,
     rateLimitResetAt: result.rateLimitResetAt ? new Date(result.rateLimitResetAt) : null,
+    agentFailuresInRow: ctx.pool.health.get(agent)?.consecutiveFailures ?? failures,
     now: ctx.clock.now(),
   });
+  if (errorClass === 'usage') await reportUsage(ctx, job, state, agent, result);
   switch (decision.action) {
     case 'retry':
       state.pinned = agent;
@@ -189,14 +196,26 @@ async function afterFailure(
           type: 'agent_cooldown',
           agent,
           until: decision.cooldownUntil.toISOString(),
-          reason: 'rate limited',
+          reason: errorClass === 'network' ? 'cannot reach its provider' : 'rate limited',
         });
       }
-      // A rate-limited agent stays eligible once cooled down, until it has used up its retries here too.
-      if (errorClass !== 'rate_limit' || failures > ctx.config.fallback.max_retries)
-        state.excluded.push(agent);
+      // A cooled-down agent is eligible again, until it has used up its retries here too.
+      if (!decision.cooldownUntil || failures > ctx.config.fallback.max_retries) state.excluded.push(agent);
       return null;
   }
+}
+
+/** A CLI that rejects its arguments is switched off for the run: say which CLI, which version, what it said. */
+async function reportUsage(
+  ctx: RoleContext,
+  job: RoleJob,
+  state: JobState,
+  agent: string,
+  result: AgentResult,
+): Promise<void> {
+  const message = await usageMessage(ctx.runProcess, agent, ctx.config.agents[agent]!, job.cwd, result);
+  ctx.logger?.warn(message);
+  state.reasons[state.reasons.length - 1] = message;
 }
 
 function firstLine(text: string): string {

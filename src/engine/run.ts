@@ -6,6 +6,7 @@ import type { Workspace } from '../host/types.js';
 import type { OrchestrationRun } from '../state/types.js';
 import { AgentPool } from './agent-pool.js';
 import { systemClock } from './clock.js';
+import { budgetBreaches, budgetMessage, wpBreach } from './budget.js';
 import { escalationMessage } from './escalation.js';
 import { Recorder } from './recorder.js';
 import { abortedMessage, startOrResume, stopLeftoverAgents } from './start.js';
@@ -115,7 +116,10 @@ async function schedule(ctx: CycleContext): Promise<void> {
   const active = new Map<string, Promise<void>>();
   const workspaces = new WorkspacePrefetch(ctx);
   while (!ctx.signal.aborted) {
-    const ready = startable(ctx, graph, active);
+    // A WP over a spending limit is not started (the whole run's limit stops every one).
+    const ready = startable(ctx, graph, active).filter(
+      (id) => !wpBreach(ctx.recorder.run, id, ctx.config.budget),
+    );
     workspaces.prepare(ready.slice(0, ctx.config.global.concurrency));
     for (const id of ready) {
       if (active.size >= ctx.config.global.concurrency) break;
@@ -237,5 +241,8 @@ function finalStatus(options: OrchestrateOptions, run: OrchestrationRun, signal:
   if (wps.every((wp) => wp.lane === 'done')) {
     return { status: 'completed' as const, message: `All ${wps.length} work packages are done.` };
   }
+  const breaches = budgetBreaches(run, options.config.budget);
+  if (breaches.length > 0)
+    return { status: 'paused' as const, message: budgetMessage(breaches, run.feature) };
   return { status: 'paused' as const, message: escalationMessage(run, options.logDir) };
 }

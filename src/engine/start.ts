@@ -5,7 +5,7 @@ import { configHash } from '../config/index.js';
 import { groupHasLiveMembers } from '../executor/process-tree.js';
 import { KittyError } from '../errors.js';
 import type { Lane } from '../feature/types.js';
-import type { NewEvent, OrchestrationRun, RunStatus } from '../state/types.js';
+import type { NewEvent, OrchestrationRun, RunBudget, RunStatus } from '../state/types.js';
 import { pidDir } from './attempt.js';
 import type { Recorder } from './recorder.js';
 import type { OrchestrateOptions } from './types.js';
@@ -41,7 +41,11 @@ export async function startOrResume(
         `no unfinished run of ${slug} to resume (${why}); start one with \`kitty-orchestrator orchestrate --feature ${slug}\``,
       );
     }
-    await recorder.record({ type: 'run_resumed', runId: previous.runId }, ...resumeResets(previous));
+    await recorder.record(
+      { type: 'run_resumed', runId: previous.runId },
+      ...resumeResets(previous),
+      ...budgetChange(previous, options.config.budget),
+    );
     return;
   }
   if (isUnfinished(previous)) {
@@ -63,7 +67,20 @@ export async function startOrResume(
       })),
     },
     ...alreadyDone(options, previous),
+    ...budgetChange(null, options.config.budget),
   );
+}
+
+/** A budget_set event when the configured limits differ from the run's (none for a run that never had any). */
+function budgetChange(run: OrchestrationRun | null, budget: RunBudget): NewEvent[] {
+  const current = run?.budget ?? {
+    max_usd: null,
+    max_usd_per_wp: null,
+    max_tokens: null,
+    max_tokens_per_wp: null,
+  };
+  const same = (Object.keys(current) as (keyof RunBudget)[]).every((key) => current[key] === budget[key]);
+  return same ? [] : [{ type: 'budget_set', budget: { ...budget } }];
 }
 
 /** WPs done before this run (by spec-kitty's lanes, or by an earlier run of ours) are not done again. */

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { errorMessage, KittyError } from '../errors.js';
 import { neutralise } from '../neutralise.js';
+import { LivenessTimer } from './liveness-timer.js';
 import { describeArgv, LineSplitter, ProcessLog, TailBuffer } from './process-output.js';
 import { processesOfAttempt } from './proc-scan.js';
 import {
@@ -131,6 +132,7 @@ class ProcessRun {
   private readonly capture: Record<StreamName, TailBuffer>;
   private readonly lines: Record<StreamName, LineSplitter>;
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly liveness: LivenessTimer;
   private stoppedBy: ProcessOutcome['stoppedBy'] = null;
   /** How this run's processes are recognised after they left the group (when `sweepDir` is set). */
   private readonly mark: { env: Record<string, string>; startTime: number } | null;
@@ -144,6 +146,7 @@ class ProcessRun {
   ) {
     const max = settings.maxCapturedChars ?? DEFAULT_MAX_CAPTURED_CHARS;
     this.capture = { stdout: new TailBuffer(max), stderr: new TailBuffer(max) };
+    this.liveness = new LivenessTimer(options.liveness, () => this.stop('network_wait'));
     this.lines = { stdout: this.splitter('stdout'), stderr: this.splitter('stderr') };
     const supervise = settings.supervise === true;
     const [command = '', ...args] = supervise ? supervisedArgv(options.argv) : options.argv;
@@ -203,12 +206,15 @@ class ProcessRun {
     const { wallTimeoutMs, inactivityTimeoutMs, signal } = this.options;
     this.timers.push(setTimeout(() => this.stop('wall_timeout'), timerMs(wallTimeoutMs)));
     this.timers.push(setTimeout(() => this.stop('inactivity_timeout'), timerMs(inactivityTimeoutMs)));
+    this.liveness.start(timerMs);
     if (signal?.aborted) this.stop('abort');
     else signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
   private onData(name: StreamName, chunk: string): void {
-    this.timers[1]?.refresh(); // any output byte proves the agent is alive
+    // Any output byte proves the agent is alive, unless a liveness watch judges it line by line (a part of a
+    // long line still counts).
+    if (!this.liveness.active || !chunk.includes('\n')) this.timers[1]?.refresh();
     this.capture[name].push(chunk);
     this.lines[name].push(chunk);
   }
@@ -227,6 +233,7 @@ class ProcessRun {
   /** Stops what the child left in its group, then drains the pipes, never waiting on them without bound. */
   private async afterExit(closed: Promise<void>): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
+    this.liveness.end();
     this.options.signal?.removeEventListener('abort', this.onAbort);
     const pid = this.child.pid;
     if (pid !== undefined) {
@@ -292,6 +299,7 @@ class ProcessRun {
     // The log is written line by line so redaction never misses a secret split across two chunks; control
     // characters are shown as placeholders, so no escape sequence or `\r` reaches a terminal or the runner.
     return new LineSplitter((raw) => {
+      if (this.liveness.line(raw, name)) this.timers[1]?.refresh();
       const line = neutralise(redact(raw));
       if (!this.log.writeOutput(`${line}\n`)) return;
       try {

@@ -1,3 +1,17 @@
+/** What one output line says about an agent: working, only waiting for its provider, or neither (logs). */
+export type LineKind = 'progress' | 'waiting' | 'other';
+
+/**
+ * Watches an attempt for signs of work (see agents/liveness.ts): waiting lines never count as activity for the
+ * inactivity timer, and an attempt that showed no progress by `waitLimitMs` is stopped as `network_wait`.
+ */
+export interface LivenessWatch {
+  kind: (line: string, stream: 'stdout' | 'stderr') => LineKind;
+  waitLimitMs: number;
+  /** The CLI streams events as it works: silence counts as waiting, not only waiting lines. */
+  silenceIsWaiting: boolean;
+}
+
 /** How a child process ended. */
 export interface ProcessOutcome {
   /** null when killed by a signal. */
@@ -6,7 +20,7 @@ export interface ProcessOutcome {
   stdout: string;
   stderr: string;
   /** Why we stopped it, if we did. */
-  stoppedBy: 'wall_timeout' | 'inactivity_timeout' | 'abort' | null;
+  stoppedBy: 'wall_timeout' | 'inactivity_timeout' | 'network_wait' | 'abort' | null;
   durationMs: number;
 }
 
@@ -38,6 +52,8 @@ export interface RunProcessOptions {
   maxLogBytes?: number;
   /** Lines longer than this are cut with a note, in the log and for onLine. Default 64 Ki characters. */
   maxLineChars?: number;
+  /** Stop an attempt early that only waits for its provider; without it every output byte is activity. */
+  liveness?: LivenessWatch;
 }
 
 /** The port through which the engine starts agent processes. */

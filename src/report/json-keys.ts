@@ -2,7 +2,9 @@
  * Every `--json` output speaks one key style, snake_case, as `plan --json` always has (`work_packages`,
  * `critical_path`): the internal camelCase shapes are converted at the boundary, once, here.
  */
-const snake = (key: string): string => key.replace(/[A-Z]/g, (upper) => `_${upper.toLowerCase()}`);
+const snake = (key: string): string =>
+  // A key without lower case is a name, not camelCase (an environment variable such as IS_SANDBOX): kept.
+  /[a-z]/.test(key) ? key.replace(/[A-Z]/g, (upper) => `_${upper.toLowerCase()}`) : key;
 
 /** `value` with every object key in snake_case, recursively; values (ids, messages) are left alone. */
 export function snakeKeys(value: unknown): unknown {

@@ -1,4 +1,5 @@
 import type { TokenUsage } from '../agents/types.js';
+import { spendLine } from './budget-text.js';
 import type { Role } from '../config/schema.js';
 import type { Lane } from '../feature/types.js';
 import { isCutOff } from '../state/reduce-attempts.js';
@@ -55,6 +56,8 @@ export interface RunView {
   blocked: number;
   costUsd: number;
   tokens: { input: number; output: number };
+  /** Spend against the spending limits ("spent $1.20 of $1.00 (budget reached)"); null/absent without limits. */
+  spend?: string | null;
   retries: number;
   fallbacks: number;
   message: string | null;
@@ -137,6 +140,7 @@ export function toRunView(run: OrchestrationRun, now: Date): RunView {
     blocked: count(['blocked']),
     costUsd: run.costUsd,
     tokens: run.tokens,
+    spend: spendLine(run),
     retries: run.retries,
     fallbacks: run.fallbacks,
     message: run.message,

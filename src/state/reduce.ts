@@ -159,6 +159,9 @@ function applyTo(draft: Draft, event: OrchestrationEvent): void {
     case 'agent_cooldown':
       draft.run.agentCooldowns = { ...draft.run.agentCooldowns, [event.agent]: event.until };
       return;
+    case 'budget_set':
+      draft.run.budget = { ...event.budget };
+      return;
     case 'wp_failed':
       return settle(draft, event.wp, 'failed', event.reason, event.at);
     case 'wp_blocked':

@@ -53,6 +53,8 @@ export type OrchestrationEvent = { seq: number; at: string } & (
     }
   | { type: 'fallback'; wp: string; role: Role; from: string; to: string; reason: string }
   | { type: 'agent_cooldown'; agent: string; until: string; reason: string }
+  /** The spending limits the run now works under (at start, and on a resume that changed them). */
+  | { type: 'budget_set'; budget: RunBudget }
   | { type: 'wp_failed'; wp: string; reason: string }
   | { type: 'wp_blocked'; wp: string; by: string }
   | { type: 'run_finished'; status: Exclude<RunStatus, 'running'>; message: string }
@@ -105,6 +107,14 @@ export interface WPExecution {
   lastLine?: string;
 }
 
+/** Spending limits (config `budget`); null: no limit. */
+export interface RunBudget {
+  max_usd: number | null;
+  max_usd_per_wp: number | null;
+  max_tokens: number | null;
+  max_tokens_per_wp: number | null;
+}
+
 /** The whole run (the seed's OrchestrationRun, plus cost and tokens). */
 export interface OrchestrationRun {
   runId: string;
@@ -126,6 +136,8 @@ export interface OrchestrationRun {
   costUsd: number;
   tokens: TokenUsage;
   agentCooldowns: Record<string, string>;
+  /** The limits set by the last budget_set event; absent when the run never had any. */
+  budget?: RunBudget;
   workPackages: Record<string, WPExecution>;
   /** seq of the last event folded in. */
   lastSeq: number;

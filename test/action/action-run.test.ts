@@ -195,6 +195,8 @@ describe('the action, run as the runner runs it, against local GitHub and cache 
       'wps-failed': '0',
       'wps-blocked': '0',
       'cost-usd': '0',
+      tokens: '0',
+      budget: '',
       escalation: '',
       'state-key': '',
     });

@@ -35,6 +35,21 @@ describe('parseInputs', () => {
     expect([...settings.reports]).toEqual(['comment', 'check-run', 'summary', 'escalation']);
   });
 
+  it('reads the spending limits; a limit that is not a positive number names the input', () => {
+    const raw = { ...defaults(), 'max-usd': '2.50', 'max-usd-per-wp': '1', 'max-tokens': '200000' };
+    expect(parseInputs(raw, '/w').overrides).toMatchObject({
+      maxUsd: 2.5,
+      maxUsdPerWp: 1,
+      maxTokens: 200000,
+    });
+    expect(() => parseInputs({ ...defaults(), 'max-usd': '$5' }, '/w')).toThrow(
+      'input "max-usd" must be a number above 0, such as 5 or 2.50 (got "$5")',
+    );
+    expect(() => parseInputs({ ...defaults(), 'max-usd': '0' }, '/w')).toThrow(
+      'input "max-usd" must be above 0',
+    );
+  });
+
   it('maps every engine input to its override, coercing numbers, lists and commands', () => {
     const settings = parseInputs(
       {

@@ -32,6 +32,7 @@ describe('classifyText', () => {
   it('attaches the reset time to a rate limit', () => {
     expect(classifyText('Error: 429 Too Many Requests. Rate limit reached; try again in 2s', now)).toEqual({
       errorClass: 'rate_limit',
+      line: 'Error: 429 Too Many Requests. Rate limit reached; try again in 2s',
       rateLimitResetAt: '2026-11-24T10:00:02.000Z',
     });
   });

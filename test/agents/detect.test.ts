@@ -116,7 +116,7 @@ describe('helpers', () => {
   it('parseVersion pulls the number out of a version line', () => {
     expect(parseVersion('codex-cli 0.169.0\n')).toBe('0.169.0');
     expect(parseVersion('\n1.0.102-beta.3 (commit abc)')).toBe('1.0.102-beta.3');
-    expect(parseVersion('nightly')).toBe('nightly');
+    expect(parseVersion('nightly')).toBeNull();
     expect(parseVersion('  \n')).toBeNull();
   });
 });

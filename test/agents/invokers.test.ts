@@ -61,8 +61,9 @@ describe.each(invokers.map((invoker) => [invoker.id, invoker] as const))('%s inv
     }
   });
 
-  it('classifies our own stops as timeout or stalled', () => {
-    const killed = { exitCode: null, signal: 'SIGKILL' as const };
+  it('classifies our own stops of a working agent as timeout or stalled', () => {
+    // A line of non-JSON stdout is progress: the agent was working, not waiting for its provider.
+    const killed = { exitCode: null, signal: 'SIGKILL' as const, stdout: 'working on WP01\n' };
     const wall = invoker.parseOutcome(
       outcome({ ...killed, stoppedBy: 'wall_timeout' }),
       request('implementation'),

@@ -106,12 +106,12 @@ describe('codex', () => {
     );
   });
 
-  it('the real offline run (reconnect notices until killed) is a timeout, not an answer', () => {
+  it('the real offline run (reconnect notices until killed) is a network failure, not a timeout', () => {
     const killed = { exitCode: null, signal: 'SIGKILL' as const, stoppedBy: 'wall_timeout' as const };
     const result = parse('codex', { ...killed, stdout: sample('codex-real-offline.jsonl') });
     expect(result).toMatchObject({
       success: false,
-      errorClass: 'timeout',
+      errorClass: 'network',
       sessionId: '01a21487-dee4-7260-9aff-393c1278bbcd',
     });
     // Had it given up on its own, the reconnect errors would make it a network failure.
@@ -120,7 +120,7 @@ describe('codex', () => {
     );
   });
 
-  it('a run that hangs after thread.started and is killed for silence is stalled', () => {
+  it('a run that hangs after thread.started and is killed for silence never started: network', () => {
     const result = parse('codex', {
       exitCode: null,
       signal: 'SIGKILL',
@@ -129,14 +129,15 @@ describe('codex', () => {
     });
     expect(result).toMatchObject({
       success: false,
-      errorClass: 'stalled',
+      errorClass: 'network',
       sessionId: '0199a213-81c0-7800-8aa1-bbab2a035a57',
     });
   });
 });
 
 describe('copilot', () => {
-  it('reads the last non-empty assistant message, output tokens and session', () => {
+  // Input tokens and cost are in a usage event copilot's JSON output drops: input is always 0, never guessed.
+  it('reads the last non-empty assistant message, output tokens only, and session', () => {
     expect(parse('copilot', { stdout: sample('copilot-success.jsonl') })).toEqual({
       success: true,
       summary: 'Implemented WP01 and committed the change.',
@@ -242,6 +243,16 @@ describe('augment, cursor, pi, letta', () => {
     const result = parse('augment', { exitCode: 1, stderr: sample('augment-real-auth.stderr') });
     expect(result).toMatchObject({ success: false, errorClass: 'auth' });
     expect(result.summary).toContain('No auth provided');
+  });
+
+  it('augment: billing.total_cost is the cost when its unit is dollars, never when it is credits', () => {
+    const answer = (billing: object) =>
+      JSON.stringify({ type: 'result', result: 'Done.', is_error: false, session_id: 's', billing });
+    const dollars = parse('augment', { stdout: answer({ usage_unit: 'USD', total_cost: 0.37 }) });
+    expect(dollars).toMatchObject({ success: true, costUsd: 0.37 });
+    const credits = parse('augment', { stdout: answer({ usage_unit: 'credits', total_cost: 120 }) });
+    expect(credits.success).toBe(true);
+    expect(credits.costUsd).toBeUndefined();
   });
 
   it('cursor: a result printed before the hard timeout killed it still counts', () => {

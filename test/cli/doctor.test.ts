@@ -54,6 +54,7 @@ describe('doctor', () => {
     expect(agent(view, 'claude-code')).toMatchObject({ installed: false, path: null, version: null });
     expect(agent(view, 'claude-code').roles.implementation).toEqual({
       argv: ['claude', '-p', '--output-format', 'json', '--dangerously-skip-permissions'],
+      env: { IS_SANDBOX: '1' },
       prompt_delivery: 'stdin',
     });
     expect(agent(view, 'opencode').roles.implementation.argv.at(-1)).toBe('<prompt>');
@@ -72,17 +73,43 @@ describe('doctor', () => {
     expect(agent(view, 'cursor').path).toBe(path.join(root, 'all-fakes', 'cursor-agent'));
   });
 
-  it('--probe reports usable, auth failed and timed out, and exits 1 when one is not usable', async () => {
-    const scenario: FakeScenario = { claude: ['success'], gemini: ['auth'], codex: ['partial_then_hang'] };
-    const env = await fakes('probe-fakes', scenario, ['claude', 'gemini', 'codex']);
+  it('--probe reports usable, auth failed, offline and timed out for both roles, and exits 1', async () => {
+    const scenario: FakeScenario = {
+      claude: ['auto'],
+      gemini: ['auth'],
+      codex: ['partial_then_hang'],
+      copilot: ['partial_then_hang'],
+    };
+    const env = await fakes('probe-fakes', scenario, ['claude', 'gemini', 'codex', 'copilot']);
     const { code, view } = await doctor(['--json', '--probe', '--probe-timeout', '2'], env);
     expect(code).toBe(1);
     expect(agent(view, 'claude-code').probe?.status).toBe('usable');
     expect(agent(view, 'gemini').probe?.status).toBe('auth_failed');
-    expect(agent(view, 'codex').probe?.status).toBe('timed_out');
+    // codex printed thread.started and then nothing: it never got to work (offline); copilot was working.
+    expect(agent(view, 'codex').probe?.status).toBe('offline');
+    expect(agent(view, 'copilot').probe?.status).toBe('timed_out');
+    for (const role of ['implementation', 'review'] as const) {
+      expect(agent(view, 'claude-code').roles[role].probe?.status, role).toBe('usable');
+      expect(agent(view, 'gemini').roles[role].probe?.status, role).toBe('auth_failed');
+    }
     expect(agent(view, 'sim').probe?.status).toBe('usable');
     expect(agent(view, 'qwen')).toMatchObject({ installed: false });
     expect(agent(view, 'qwen').probe).toBeUndefined();
+  });
+
+  it('--probe reports an offline codex as offline for both roles, keeping its own reconnect notice', async () => {
+    const env = await fakes('offline-fakes', { codex: ['offline'] }, ['codex']);
+    const { code, view } = await doctor(['--json', '--probe', '--probe-timeout', '3'], {
+      ...env,
+      FAKE_AGENT_RECONNECT_MS: '100',
+    });
+    expect(code).toBe(1);
+    for (const role of ['implementation', 'review'] as const) {
+      expect(agent(view, 'codex').roles[role].probe).toEqual({
+        status: 'offline',
+        detail: expect.stringContaining('Reconnecting... waiting for network (Connection failed'),
+      });
+    }
   });
 
   it('uses the repo config (command, extra_args, options); a flag the CLI rejects shows as flags rejected', async () => {
@@ -120,5 +147,7 @@ describe('doctor', () => {
     expect(io.out()).toMatch(/^claude-code +not installed$/m);
     expect(io.out()).toContain('0 of 11 agent CLIs installed.');
     expect(io.out()).toMatch(/^sim +built-in/m);
+    // The environment an invocation sets is part of the command: as root, claude needs IS_SANDBOX=1.
+    expect(io.out()).toMatch(/^ {2}implementation +IS_SANDBOX=1 claude -p --output-format json/m);
   });
 });

@@ -44,6 +44,18 @@ describe('orchestrate, status, resume and abort commands', () => {
     expect(await runCli(['resume', '-f', '005-cli', '--max-retries', '3'], again)).toBe(0);
   });
 
+  it('--max-tokens pauses the run at the limit, status shows spend against it, resume with more finishes', async () => {
+    const repo = await makeRepo(pair, simConfig());
+    const io = captureIO(repo.dir, repo.env);
+    expect(await runCli(['orchestrate', '-f', '005', '--max-tokens', '1'], io)).toBe(3);
+    expect(io.out()).toMatch(/Budget reached: The run spent .* tokens of budget\.max_tokens 1 tokens/);
+    const status = captureIO(repo.dir, repo.env);
+    expect(await runCli(['status', '-f', '005'], status)).toBe(0);
+    expect(status.out()).toMatch(/spent \S+ of 1 tokens \(budget reached\)/);
+    const again = captureIO(repo.dir, repo.env);
+    expect(await runCli(['resume', '-f', '005', '--max-tokens', '100000000'], again)).toBe(0);
+  });
+
   it('abort marks a paused run aborted, and resume continues it as the messages say', async () => {
     const repo = await makeRepo(pair, simConfig({ fail_first: 2, failure: 'crash' }));
     await runCli(['orchestrate', '-f', '005'], captureIO(repo.dir, repo.env));

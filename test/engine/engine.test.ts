@@ -194,3 +194,48 @@ describe('orchestration with fake agent CLIs', () => {
     expect(resumed.run.workPackages.WP02!.lane).toBe('done');
   });
 });
+
+describe('agents as they really fail', () => {
+  it('an offline codex is classed network within its limit, cools down, and the run falls back', async () => {
+    const config = twoAgents();
+    // Inactivity 20 s: only the network limit (1 s) can stop codex, as reconnect notices are no activity.
+    // Implementation only, so the review need not wait for codex's cool-down.
+    config.agents.codex = {
+      ...config.agents.codex,
+      priority: 95,
+      network_wait_seconds: 1,
+      inactivity_timeout_seconds: 20,
+      roles: ['implementation'],
+    } as never;
+    const repo = await makeRepo(independentWps(1), config, { codex: ['offline'], claude: ['auto'] });
+    const { run } = await repo.run({ env: { ...repo.env, FAKE_AGENT_RECONNECT_MS: '100' } });
+    const wp = run.workPackages.WP01!;
+    expect(wp.lane).toBe('done');
+    expect(wp.attempts[0]).toMatchObject({ agent: 'codex', errorClass: 'network', success: false });
+    expect(wp.attempts[0]!.summary).toMatch(
+      /only waiting for the network: Reconnecting\.\.\. waiting for network/,
+    );
+    expect(wp.implementationAgent).toBe('claude-code');
+    expect(run.agentCooldowns['codex']).toBeDefined();
+  });
+
+  it('an agent whose CLI rejects a flag is switched off after one attempt, naming CLI, version and text', async () => {
+    const config = twoAgents({ global: { concurrency: 1 } });
+    config.agents['claude-code'] = {
+      ...config.agents['claude-code'],
+      extra_args: ['--no-such-flag'],
+    } as never;
+    silentLogger.warnings.length = 0;
+    const repo = await makeRepo(independentWps(2), config, { claude: ['auto'], codex: ['auto'] });
+    const { run } = await repo.run();
+    expect(run.status).toBe('completed');
+    const claudeAttempts = Object.values(run.workPackages).flatMap((wp) =>
+      wp.attempts.filter((a) => a.agent === 'claude-code'),
+    );
+    expect(claudeAttempts).toHaveLength(1);
+    expect(claudeAttempts[0]).toMatchObject({ errorClass: 'usage' });
+    expect(silentLogger.warnings.join('\n')).toMatch(
+      /claude-code \(claude 2\.1\.331\) rejected its arguments: exited with code 1: error: unknown option '--no-such-flag'.*switched off for this run/,
+    );
+  });
+});

@@ -30,7 +30,9 @@ export type FakeAgentName = (typeof FAKE_AGENT_NAMES)[number];
  * verdict; `rate_limit` / `auth` fail the way the real CLI does; `garbage` prints non-JSON and exits 0;
  * `partial_then_hang` prints a first line then sleeps forever; `ignore_sigterm` also ignores SIGTERM (printing
  * "fake agent: ignoring SIGTERM") and has a grandchild `sleep`; `crash` exits 1, `crash_signal` dies by SIGKILL;
- * `auto` (the default) reviews (approves) when the prompt mentions a verdict and does `success` otherwise.
+ * `offline` behaves like the real CLI with no network: codex prints its start events and then a "Reconnecting…
+ * waiting for network" error event every FAKE_AGENT_RECONNECT_MS (default 1000), the others print nothing; none
+ * ever exits. `auto` (the default) reviews (approves) when the prompt mentions a verdict and does `success` otherwise.
  */
 export const FAKE_BEHAVIOURS = [
   'auto',
@@ -44,6 +46,7 @@ export const FAKE_BEHAVIOURS = [
   'ignore_sigterm',
   'crash',
   'crash_signal',
+  'offline',
 ] as const;
 export type FakeBehaviour = (typeof FAKE_BEHAVIOURS)[number];
 

@@ -8,10 +8,13 @@ import type { CommandFactory } from './types.js';
 export const doctorCommand: CommandFactory = (io, setExitCode) =>
   new Command('doctor')
     .description(
-      'list the agent CLIs: installed or not, version, the exact command each role runs; --probe tries them',
+      'list the agent CLIs: installed or not, version, the exact command and environment each role runs; --probe tries them',
     )
     .option('--json', 'print one JSON object')
-    .option('--probe', 'run each installed agent once on a trivial prompt and report whether it is usable')
+    .option(
+      '--probe',
+      'run each installed agent once per role (implementation, review) on a trivial prompt and report whether it is usable',
+    )
     .option('-r, --repo <dir>', 'repository whose .kittify/agents.yaml applies', '.')
     .addOption(
       new Option('--probe-timeout <seconds>', 'wall-clock limit of one probe')
@@ -21,8 +24,9 @@ export const doctorCommand: CommandFactory = (io, setExitCode) =>
     .addHelpText(
       'after',
       `
-A probe runs the agent exactly as orchestrate would, in a throwaway git repository, and reports:
-usable, auth failed, rate limited, flags rejected (the CLI no longer accepts our argv) or timed out.
+A probe runs the agent exactly as orchestrate would, for each role, in a throwaway git repository, and
+reports: usable, auth failed, rate limited, flags rejected (the CLI no longer accepts our argv), offline
+(it only waited for its provider), timed out or failed, with what the CLI itself said.
 Probing may use a little of your provider quota. Exits 1 when a probed agent is not usable.
 
 Examples:

@@ -13,7 +13,8 @@ export const resumeCommand: CommandFactory = (io, setExitCode) =>
       `
 Examples:
   $ kitty-orchestrator resume --feature 001-checkout-flow
-  $ kitty-orchestrator resume -f 001 --agents codex        (after claude-code ran out of quota)`,
+  $ kitty-orchestrator resume -f 001 --agents codex        (after claude-code ran out of quota)
+  $ kitty-orchestrator resume -f 001 --max-usd 20          (after the run reached its budget)`,
     )
     .action(
       async (

@@ -69,6 +69,8 @@ function totalsLine(view: RunView, ctx: ReportContext): string {
     `elapsed ${formatDuration(view.elapsedMs)}`,
     `cost ${formatCost(view.costUsd)}`,
   ];
+  // Spend against the spending limits (budget.*), only when the run has any.
+  if (view.spend) parts.push(`budget: ${view.spend}`);
   if (ctx.runUrl) parts.push(`[workflow run](${ctx.runUrl})`);
   return parts.join(' · ');
 }

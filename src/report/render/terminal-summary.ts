@@ -72,7 +72,7 @@ function totalsSegments(view: RunView): Segment[] {
   if (view.running > 0) add(`${view.running} in progress`, pc.cyan);
   add(plural(view.retries, 'retry', 'retries'));
   add(plural(view.fallbacks, 'fallback'));
-  add(formatCost(view.costUsd));
+  add(view.spend ?? formatCost(view.costUsd));
   add(`tokens ${formatTokenUsage(view.tokens)}`);
   return segments;
 }

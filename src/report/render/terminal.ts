@@ -5,6 +5,7 @@
  */
 import type { Lane } from '../../feature/types.js';
 import type { OrchestrationEvent } from '../../state/types.js';
+import { budgetLimits } from '../budget-text.js';
 import { ellipsize, formatClock, formatCost, formatDuration, oneLine, plural } from '../format.js';
 import type { RunView, WpRow } from '../view-model.js';
 import { cell, displayWidth, fitLine, laneStyle, pc, statusStyle, type Segment } from './terminal-text.js';
@@ -68,7 +69,7 @@ function countSegments(view: RunView): Segment[] {
   parts.push({ text: ' · ' }, { text: `${view.running} running`, style: view.running ? pc.cyan : pc.dim });
   parts.push({ text: ' · ' }, { text: `${view.failed} failed`, style: view.failed ? pc.red : pc.dim });
   if (view.blocked > 0) parts.push({ text: ' · ' }, { text: `${view.blocked} blocked`, style: pc.yellow });
-  parts.push({ text: ` · ${formatDuration(view.elapsedMs)} · ${formatCost(view.costUsd)}` });
+  parts.push({ text: ` · ${formatDuration(view.elapsedMs)} · ${view.spend ?? formatCost(view.costUsd)}` });
   return parts;
 }
 
@@ -213,6 +214,8 @@ function describeEvent(event: OrchestrationEvent): string {
       return `${event.wp} ${event.role}: falling back from ${event.from} to ${event.to}${detail(event.reason)}`;
     case 'agent_cooldown':
       return `${event.agent} cooling down until ${formatClock(event.until)}${detail(event.reason)}`;
+    case 'budget_set':
+      return `budget: ${budgetLimits(event.budget)}`;
     case 'wp_failed':
       return `${event.wp} failed${detail(event.reason)}`;
     case 'wp_blocked':

@@ -144,6 +144,8 @@ async function play(run, behaviour) {
           "TypeError: Cannot read properties of undefined (reading 'content')\n    at fake (agent.js:1:1)\n",
         code: 1,
       });
+    case 'offline':
+      return offline(run);
     case 'crash_signal':
       process.kill(process.pid, 'SIGKILL');
       return hang();
@@ -202,7 +204,9 @@ function finishOk(run, work) {
   const lastMessage = flagValue(run.args, '--output-last-message', '-o');
   if (run.name === 'codex' && typeof lastMessage === 'string') writeFileSync(lastMessage, `${work.text}\n`);
   const tokens = { input: Math.ceil(run.prompt.length / 4), output: 42 + run.n };
-  const costUsd = Number(((tokens.input * 3 + tokens.output * 15) / 1e6).toFixed(6));
+  // FAKE_AGENT_COST_USD: a fixed cost per invocation (budget tests); else one from the tokens.
+  const fixed = process.env.FAKE_AGENT_COST_USD;
+  const costUsd = fixed ? Number(fixed) : Number(((tokens.input * 3 + tokens.output * 15) / 1e6).toFixed(6));
   const done = { ...work, sessionId: `fake-${run.name}-${run.n}`, tokens, costUsd };
   return finish(/** @type {import('./output.mjs').Renderer} */ (RENDERERS[run.name]).ok(done, run.format));
 }
@@ -211,6 +215,24 @@ function spawnGrandchild() {
   // Same process group as this fake: stopping the group must take it down too.
   const child = spawn('sleep', ['1000'], { stdio: 'ignore' });
   return child.pid;
+}
+
+/**
+ * No network, the way the real CLIs show it (../shared/agent-transcripts/runs/codex-offline-400s.*): codex's JSON
+ * mode starts a thread and then reports reconnect attempts forever; opencode, kilo and the rest print nothing.
+ * @param {Run} run
+ */
+function offline(run) {
+  if (run.name !== 'codex' || run.format !== 'json') return hang();
+  const say = (/** @type {object} */ event) => process.stdout.write(`${JSON.stringify(event)}\n`);
+  say({ type: 'thread.started', thread_id: `fake-offline-${run.n}` });
+  say({ type: 'turn.started' });
+  const notice = 'Reconnecting... waiting for network (Connection failed: error sending request)';
+  setInterval(
+    () => say({ type: 'error', message: notice }),
+    Number(process.env.FAKE_AGENT_RECONNECT_MS ?? 1000),
+  );
+  return hang();
 }
 
 /** Never finish (until killed): a timer keeps the event loop alive. @returns {Promise<never>} */

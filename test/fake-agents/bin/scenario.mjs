@@ -23,6 +23,7 @@ export const BEHAVIOURS = [
   'ignore_sigterm',
   'crash',
   'crash_signal',
+  'offline',
 ];
 
 /** @param {string} scenarioFile */
