@@ -8,6 +8,7 @@ import {
   renderCheckRunOutput,
   renderComment,
   renderEscalation,
+  renderEscalationResolved,
   renderJobSummary,
   type ReportContext,
   type ReportPhase,
@@ -98,6 +99,11 @@ export class ActionReporter {
     });
   }
 
+  /** The progress comment's id, once known (the state ref carries it to the next trigger). */
+  get commentId(): number | null {
+    return this.comment?.id ?? null;
+  }
+
   private ctx(phase: ReportPhase): ReportContext {
     return { phase, runUrl: this.options.context.runUrl, now: this.now().toISOString() };
   }
@@ -107,6 +113,7 @@ export class ActionReporter {
     try {
       this.show(run, 'live');
       if (event.type === 'wp_failed') this.track(this.escalate(run, event.wp, event.reason));
+      if (event.type === 'lane_changed' && event.lane === 'done') this.resolveEscalation(run, event.wp);
     } catch (error) {
       this.options.logger.warn(`Could not render the progress report: ${errorMessage(error)}`);
     }
@@ -129,6 +136,17 @@ export class ActionReporter {
       escalationMarker(run.feature, wpId),
       renderEscalation(input, this.ctx('final')),
     );
+  }
+
+  /**
+   * A WP done after an attempt failed may have had an escalation comment (posted by this run or an earlier
+   * trigger's): say it was resolved. WPs that never failed cost no request.
+   */
+  private resolveEscalation(run: OrchestrationRun, wpId: string): void {
+    const wp = run.workPackages[wpId];
+    if (!this.escalation || !wp?.attempts.some((a) => a.success === false)) return;
+    const body = renderEscalationResolved({ feature: run.feature, wpId, title: wp.title }, this.ctx('final'));
+    this.track(this.escalation.resolve(wpId, escalationMarker(run.feature, wpId), body));
   }
 
   private track(promise: Promise<void>): void {

@@ -9,7 +9,14 @@ import { forkRefusal, readRunContext, type RunContext } from './context.js';
 import { agentEnv, maskSecrets } from './env.js';
 import { readSettings, type ActionSettings } from './inputs.js';
 import { setDefaultOutputs, setOutput, setRunOutputs } from './outputs.js';
-import { createSession, type ActionDeps, type ActionSession } from './session.js';
+import {
+  createSession,
+  reportingContext,
+  restoreState,
+  stateStores,
+  type ActionDeps,
+  type ActionSession,
+} from './session.js';
 import { saveStepState } from './step-state.js';
 
 /**
@@ -28,13 +35,14 @@ export async function runMain(deps: ActionDeps & { signal: AbortSignal }): Promi
     setOutput('status', 'refused');
     throw new KittyError('usage', refusal);
   }
-  await assertOnBranch(settings);
+  const branch = await baseBranch(settings);
   const featureDir = await resolveFeatureDir(settings.feature, settings.repoDir);
   const slug = path.basename(featureDir);
   saveStepState('feature', slug);
   saveStepState('phase', 'started');
-  const session = createSession(settings, context, slug, deps);
-  await session.cache.restore();
+  const stores = stateStores(settings, context, slug, deps, branch);
+  const meta = await restoreState(stores);
+  const session = createSession(settings, reportingContext(context, meta), slug, deps, stores, meta);
   await session.branches?.fetch();
   let run: OrchestrationRun | null = null;
   try {
@@ -49,10 +57,14 @@ export async function runMain(deps: ActionDeps & { signal: AbortSignal }): Promi
   throw new KittyError(run.status === 'paused' ? 'escalation' : 'state', message);
 }
 
-/** WPs branch off the checked-out branch unless told otherwise; a detached HEAD (a PR's merge commit) has none. */
-async function assertOnBranch(settings: ActionSettings): Promise<void> {
-  if (settings.overrides.baseBranch !== undefined) return;
-  if ((await currentBranch(settings.repoDir)) !== null) return;
+/**
+ * The branch WPs branch off: the checked-out one unless told otherwise; a detached HEAD (a PR's merge commit)
+ * has none. With the feature, it names the run every trigger shares.
+ */
+async function baseBranch(settings: ActionSettings): Promise<string> {
+  if (settings.overrides.baseBranch !== undefined) return settings.overrides.baseBranch;
+  const branch = await currentBranch(settings.repoDir);
+  if (branch !== null) return branch;
   throw new KittyError(
     'usage',
     `HEAD is detached in ${settings.repoDir} (actions/checkout checks out a merge commit for pull_request events): ` +

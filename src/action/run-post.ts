@@ -2,13 +2,14 @@ import type { Logger } from '../engine/types.js';
 import { errorMessage } from '../errors.js';
 import { stopLeftoverAgents } from '../engine/start.js';
 import { terminateGroup } from '../executor/process-tree.js';
+import { currentBranch } from '../git/repo.js';
 import { featureLogDir } from '../run-feature.js';
 import { readEventLog, reduce, statePaths } from '../state/index.js';
 import type { OrchestrationRun } from '../state/types.js';
 import { readRunContext } from './context.js';
 import { maskSecrets } from './env.js';
 import { readSettings } from './inputs.js';
-import { createSession, type ActionDeps } from './session.js';
+import { createSession, reportingContext, stateStores, type ActionDeps } from './session.js';
 import { readStepState, saveStepState } from './step-state.js';
 
 /**
@@ -28,7 +29,18 @@ export async function runPost(deps: ActionDeps): Promise<void> {
   deps.logger.info(
     'The main step did not finish: saving the orchestration state and finalising the reports.',
   );
-  const session = createSession(settings, context, state.feature, deps, state);
+  const branch = settings.overrides.baseBranch ?? (await currentBranch(settings.repoDir));
+  const stores = stateStores(settings, context, state.feature, deps, branch);
+  const meta = (await stores.ref?.readMeta()) ?? null;
+  const session = createSession(
+    settings,
+    reportingContext(context, meta),
+    state.feature,
+    deps,
+    stores,
+    meta,
+    state,
+  );
   if (state.phase === 'started') {
     await stopAgents(settings.repoDir, state.feature, deps.logger);
     await session.branches?.push();

@@ -8,6 +8,7 @@ import { createStateCache, type CachePort, type StateCache } from './cache-state
 import { cacheScope, type RunContext } from './context.js';
 import type { ActionSettings } from './inputs.js';
 import { ActionReporter } from './reporter.js';
+import { createStateRef, type StateRef, type StateRefMeta } from './state-ref.js';
 import { readStepState, saveStepState, type StepState } from './step-state.js';
 
 /** The adapters the entries hand in: the real ones in the action, stand-ins' in tests. */
@@ -27,18 +28,21 @@ export interface ActionSession {
   /** null when push-branches is off. */
   readonly branches: BranchSync | null;
   readonly reporter: ActionReporter;
-  /** Save the state under the next unused key; returns the key, or null when nothing was saved. */
+  /**
+   * Save the state to the cache under the next unused key and to the state ref, both at once; returns the cache
+   * key, or null when the cache saved nothing.
+   */
   saveState(): Promise<string | null>;
 }
 
-/** Wire a session for feature `slug`; `state` carries the ids and save count an earlier step recorded. */
-export function createSession(
+/** The state's two homes for feature `slug`: the cache (fast path) and the state ref (null when not pushing). */
+export function stateStores(
   settings: ActionSettings,
   context: RunContext,
   slug: string,
   deps: ActionDeps,
-  state: StepState = readStepState(),
-): ActionSession {
+  branch: string | null,
+): { cache: StateCache; ref: StateRef | null } {
   const { logger } = deps;
   const cache = createStateCache({
     cache: deps.cache,
@@ -51,6 +55,51 @@ export function createSession(
     runId: context.runId,
     runAttempt: context.runAttempt,
   });
+  const ref =
+    settings.pushBranches && branch !== null
+      ? createStateRef({ repoDir: settings.repoDir, slug, branch, logger })
+      : null;
+  return { cache, ref };
+}
+
+/**
+ * Restore the newest state: the cache first (the fast path, with the agents' logs), then the state ref when it
+ * is further on (the cache was evicted, or another trigger ran last). Returns where the run reports.
+ */
+export async function restoreState(stores: {
+  cache: StateCache;
+  ref: StateRef | null;
+}): Promise<StateRefMeta | null> {
+  await stores.cache.restore();
+  if (!stores.ref) return null;
+  await stores.ref.fetch();
+  return stores.ref.restore();
+}
+
+/** The PR the run reports on: this event's, else the one an earlier trigger of the same run reported on. */
+export function reportingContext(context: RunContext, meta: StateRefMeta | null): RunContext {
+  return context.pullNumber === null && meta?.pullNumber
+    ? { ...context, pullNumber: meta.pullNumber }
+    : context;
+}
+
+/**
+ * Wire a session for feature `slug`; `state` carries the ids and save count an earlier step recorded, `meta`
+ * what the state ref remembers of earlier triggers.
+ */
+export function createSession(
+  settings: ActionSettings,
+  context: RunContext,
+  slug: string,
+  deps: ActionDeps,
+  stores: { cache: StateCache; ref: StateRef | null },
+  meta: StateRefMeta | null = null,
+  state: StepState = readStepState(),
+): ActionSession {
+  const { logger } = deps;
+  const { cache } = stores;
+  // The comment an earlier trigger made is edited, not duplicated, when this run reports on the same PR.
+  const sharedComment = meta && meta.pullNumber === context.pullNumber ? meta.commentId : null;
   const client =
     settings.githubToken && context.repository
       ? (deps.createClient ?? createGitHubClient)(settings.githubToken, { baseUrl: context.apiUrl, logger })
@@ -66,7 +115,7 @@ export function createSession(
     repoDir: settings.repoDir,
     logDir: featureLogDir(settings.repoDir, slug),
     redact: createRedactor(deps.env, [settings.githubToken]),
-    commentId: state.commentId,
+    commentId: state.commentId ?? sharedComment,
     checkRunId: state.checkRunId,
     onCommentId: (id) => saveStepState('commentId', id),
     onCheckRunId: (id) => saveStepState('checkRunId', id),
@@ -81,7 +130,9 @@ export function createSession(
       saves += 1;
       // Recorded before saving: if this step dies mid-upload, the post step still picks a fresh key.
       saveStepState('saves', saves);
-      return cache.save(saves);
+      const refMeta = { pullNumber: context.pullNumber, commentId: reporter.commentId ?? sharedComment };
+      const [key] = await Promise.all([cache.save(saves), stores.ref?.save(refMeta)]);
+      return key;
     },
   };
 }

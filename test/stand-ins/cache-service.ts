@@ -50,6 +50,12 @@ export class CacheServiceStandIn {
     return this.entries.filter((e) => e.finalized).map((e) => e.key);
   }
 
+  /** Forget every entry, as GitHub's eviction after 7 days unused does. */
+  evictAll(): void {
+    this.entries.length = 0;
+    this.blobs.clear();
+  }
+
   /** Environment that points `@actions/cache` at this service (merge into the action's env). */
   env(runnerTemp: string): Record<string, string> {
     return {

@@ -70,10 +70,25 @@ export function renderEscalation(input: EscalationInput, ctx: ReportContext): st
       attemptsTable(input),
       logSection(input.logTail, lines),
       '**To resume**: fix the cause (for example an agent\u2019s API key, quota or model, or the WP\u2019s prompt), ' +
-        'then re-run this job. The orchestrator restores its state from the Actions cache: finished work packages ' +
+        'then re-run this job (or run the workflow again by any trigger for this branch). The orchestrator restores ' +
+        'its state from the Actions cache or the state ref it pushes: finished work packages ' +
         `are not run again and ${input.wpId} starts over, with its dependents.` +
         (ctx.runUrl ? ` [Workflow run](${ctx.runUrl})` : ''),
     ].join('\n\n');
   const text = fitItems(render, lineCount, COMMENT_LIMIT, '_(cut to fit GitHub\u2019s size limit)_');
   return cutHard(text, COMMENT_LIMIT, '_(cut to fit GitHub\u2019s size limit)_');
+}
+
+/** The escalation comment once its WP got done after all: edited in place, so nobody acts on a stale alarm. */
+export function renderEscalationResolved(
+  input: { feature: string; wpId: string; title: string },
+  ctx: ReportContext,
+): string {
+  return [
+    escalationMarker(input.feature, input.wpId),
+    `### ✅ kitty-orchestrator · \`${input.feature}\` · ${input.wpId} resolved`,
+    `**${input.wpId} · ${escapeInline(input.title, 120)}** failed every agent earlier; a later run completed it ` +
+      `(${ctx.now.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}). Nothing to do here any more.` +
+      (ctx.runUrl ? ` [Workflow run](${ctx.runUrl})` : ''),
+  ].join('\n\n');
 }

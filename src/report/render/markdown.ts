@@ -10,7 +10,12 @@ export {
   type ReportPhase,
   type RunState,
 } from './markdown-state.js';
-export { escalationMarker, renderEscalation, type EscalationInput } from './markdown-escalation.js';
+export {
+  escalationMarker,
+  renderEscalation,
+  renderEscalationResolved,
+  type EscalationInput,
+} from './markdown-escalation.js';
 
 /**
  * GitHub's size limits (characters for comments and check runs, bytes for the job summary), with a margin:
