@@ -35,6 +35,11 @@ export interface RunFeatureOptions {
   onAgentLine?: (wpId: string, line: string) => void;
   /** Where secrets to redact and agent binaries are looked up (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Time a stopped agent gets between SIGTERM and SIGKILL (default 5 s). The action shortens it: the runner
+   * allows 7.5 s from its cancel to its own SIGTERM, and the state must be saved within them.
+   */
+  killGraceMs?: number;
 }
 
 export { featureLogDir } from './paths.js';
@@ -93,6 +98,8 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
   const store = createFileStore({ repoDir, feature: feature.slug });
   const resume =
     options.resume === 'auto' ? isUnfinished(reduce(await store.load())) : (options.resume ?? false);
+  const killGraceMs = options.killGraceMs ?? KILL_GRACE_MS;
+  const runner = createProcessRunner({ baseEnv: env });
   return orchestrate(
     {
       repoDir,
@@ -103,7 +110,7 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
         baseBranch: config.base_branch ?? undefined,
         logger: options.logger,
       }),
-      runProcess: createProcessRunner({ baseEnv: env }),
+      runProcess: (run) => runner({ killGraceMs, ...run }),
       store,
       logger: options.logger,
       logDir: featureLogDir(repoDir, feature.slug),
@@ -113,7 +120,7 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
       ...(options.onAgentLine ? { onAgentLine: options.onAgentLine } : {}),
     },
     {
-      killGroup: (pid) => terminateGroup(pid, KILL_GRACE_MS).then(() => undefined),
+      killGroup: (pid) => terminateGroup(pid, killGraceMs).then(() => undefined),
       redact: createRedactor(env),
     },
   );

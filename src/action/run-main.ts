@@ -8,8 +8,9 @@ import type { OrchestrationRun } from '../state/types.js';
 import { forkRefusal, readRunContext, type RunContext } from './context.js';
 import { agentEnv, maskSecrets } from './env.js';
 import { readSettings, type ActionSettings } from './inputs.js';
-import { setDefaultOutputs, setOutput, setRunOutputs } from './outputs.js';
+import { announceOutcome, setDefaultOutputs, setOutput, setRunOutputs } from './outputs.js';
 import {
+  AGENT_KILL_GRACE_MS,
   createSession,
   reportingContext,
   restoreState,
@@ -45,12 +46,15 @@ export async function runMain(deps: ActionDeps & { signal: AbortSignal }): Promi
   const session = createSession(settings, reportingContext(context, meta), slug, deps, stores, meta);
   await session.branches?.fetch();
   let run: OrchestrationRun | null = null;
+  const cancelled = () => deps.signal.aborted;
   try {
     run = await orchestrate(settings, featureDir, session, deps, (latest) => (run = latest));
     setRunOutputs(run);
+    if (cancelled() && run.status !== 'completed') setOutput('status', 'cancelled');
   } finally {
-    await wrapUp(session, run);
+    await wrapUp(session, run, cancelled());
   }
+  announceOutcome(run, cancelled());
   if (run.status === 'completed') return;
   const message = createRedactor(deps.env, [settings.githubToken])(failureMessage(run, deps.signal, context));
   if (Object.values(run.workPackages).some((wp) => wp.lane === 'failed')) setOutput('escalation', message);
@@ -87,6 +91,7 @@ async function orchestrate(
     signal: deps.signal,
     logger: deps.logger,
     env: agentEnv(deps.env),
+    killGraceMs: AGENT_KILL_GRACE_MS,
     onEvent: (event, run) => {
       onRun(run);
       session.reporter.onEvent(event, run);
@@ -98,13 +103,24 @@ async function orchestrate(
   return outcome.run;
 }
 
-/** Push, save, report: in this order, because the cancellation grace (7.5 s) may end the step half-way. */
-async function wrapUp(session: ActionSession, run: OrchestrationRun | null): Promise<void> {
-  await session.branches?.push();
-  const key = await session.saveState();
-  if (key) setOutput('state-key', key);
-  saveStepState('phase', 'saved');
-  await session.reporter.finish(run, 'final');
+/**
+ * Push, save and report, all at once: after a cancel the runner allows 7.5 s before its SIGTERM, and their
+ * network round trips one after another did not fit. The branches go before the state ref that names them; if
+ * the step is cut short anyway, the phase stays `started` and the post step does it all again.
+ */
+async function wrapUp(
+  session: ActionSession,
+  run: OrchestrationRun | null,
+  cancelled: boolean,
+): Promise<void> {
+  const saved = (async () => {
+    await session.branches?.push();
+    const key = await session.saveState();
+    if (key) setOutput('state-key', key);
+    saveStepState('phase', 'saved');
+  })();
+  // A cancelled run reads "Cancelled" everywhere, as when the post step finalises a killed one.
+  await Promise.all([saved, session.reporter.finish(run, cancelled ? 'interrupted' : 'final')]);
   saveStepState('phase', 'done');
 }
 

@@ -9,7 +9,13 @@ import type { OrchestrationRun } from '../state/types.js';
 import { readRunContext } from './context.js';
 import { maskSecrets } from './env.js';
 import { readSettings } from './inputs.js';
-import { createSession, reportingContext, stateStores, type ActionDeps } from './session.js';
+import {
+  AGENT_KILL_GRACE_MS,
+  createSession,
+  reportingContext,
+  stateStores,
+  type ActionDeps,
+} from './session.js';
 import { readStepState, saveStepState } from './step-state.js';
 
 /**
@@ -52,9 +58,6 @@ export async function runPost(deps: ActionDeps): Promise<void> {
   await session.reporter.finish(run, run && run.status !== 'running' ? 'final' : 'interrupted');
   saveStepState('phase', 'done');
 }
-
-/** Grace between SIGTERM and SIGKILL for agents the main step left behind; the post step has little time. */
-const AGENT_KILL_GRACE_MS = 2000;
 
 /**
  * A main step that was killed leaves its agents running (each has its own process group): stop them before the

@@ -11,6 +11,12 @@ import { ActionReporter } from './reporter.js';
 import { createStateRef, type StateRef, type StateRefMeta } from './state-ref.js';
 import { readStepState, saveStepState, type StepState } from './step-state.js';
 
+/**
+ * Time a stopped agent gets between SIGTERM and SIGKILL in the action: the runner allows 7.5 s from its cancel
+ * to its own SIGTERM, and pushing, saving and reporting must fit in what is left.
+ */
+export const AGENT_KILL_GRACE_MS = 2000;
+
 /** The adapters the entries hand in: the real ones in the action, stand-ins' in tests. */
 export interface ActionDeps {
   env: NodeJS.ProcessEnv;

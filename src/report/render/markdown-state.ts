@@ -74,12 +74,15 @@ export function resumeHint(state: RunState): string {
     case 'needs_attention':
       return (
         '**To resume**: fix the cause (an agent\u2019s key, quota or the WP\u2019s prompt), then re-run this job. ' +
-        'State is restored from the Actions cache: finished work packages are not run again.'
+        'State is restored from the Actions cache or the state ref: finished work packages are not run again.'
       );
     case 'paused':
     case 'failed':
     case 'cancelled':
-      return '**To resume**: re-run this job. State is restored from the Actions cache: finished work packages are not run again.';
+      return (
+        '**To resume**: re-run this job, or run the workflow for this branch by any trigger. State is restored ' +
+        'from the Actions cache or the state ref: finished work packages are not run again.'
+      );
   }
 }
 
