@@ -30,6 +30,7 @@ export async function runMain(deps: ActionDeps & { signal: AbortSignal }): Promi
   const context = readRunContext(deps.env);
   const settings = readSettings(context.workspace);
   maskSecrets(deps.env, settings.githubToken, deps.logger);
+  settings.warnings.forEach((warning) => deps.logger.warn(warning));
   const refusal = forkRefusal(context, settings.allowForkPrs);
   if (refusal) {
     saveStepState('phase', 'refused');

@@ -16,6 +16,7 @@ import {
   stateStores,
   type ActionDeps,
 } from './session.js';
+import { announceOutcome } from './outputs.js';
 import { readStepState, saveStepState } from './step-state.js';
 
 /**
@@ -55,7 +56,9 @@ export async function runPost(deps: ActionDeps): Promise<void> {
   }
   const run = await loadRun(settings.repoDir, state.feature, deps.logger);
   // A run that recorded its end is reported as it ended; one cut off mid-way, as cancelled.
-  await session.reporter.finish(run, run && run.status !== 'running' ? 'final' : 'interrupted');
+  const interrupted = !run || run.status === 'running';
+  await session.reporter.finish(run, interrupted ? 'interrupted' : 'final');
+  if (run) announceOutcome(run, interrupted);
   saveStepState('phase', 'done');
 }
 

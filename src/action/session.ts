@@ -63,7 +63,7 @@ export function stateStores(
   });
   const ref =
     settings.pushBranches && branch !== null
-      ? createStateRef({ repoDir: settings.repoDir, slug, branch, logger })
+      ? createStateRef({ repoDir: settings.repoDir, slug, branch, prefix: settings.stateKeyPrefix, logger })
       : null;
   return { cache, ref };
 }

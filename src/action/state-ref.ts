@@ -7,7 +7,7 @@ import { parseEventLog, readEventLog, reduce, statePaths } from '../state/index.
 import type { OrchestrationEvent, OrchestrationRun } from '../state/types.js';
 
 /**
- * The run's state pushed to a ref of the repository, `refs/kitty-orchestrator/state/<feature>/<branch>`: one
+ * The run's state pushed to a ref of the repository, `refs/kitty-orchestrator/state/<prefix>/<feature>/<branch>`: one
  * commit (no parent, force-pushed) whose tree holds the event log, a compact index of the agents' logs and where
  * the run reports. Unlike the Actions cache, a ref is never evicted and every trigger of the workflow sees it (a
  * PR's cache entries are invisible to a `workflow_dispatch` run on the PR's branch): so any trigger for the same
@@ -40,6 +40,8 @@ export interface StateRefOptions {
   slug: string;
   /** The branch WPs branch off (the checked-out one): the run's identity besides the feature. */
   branch: string;
+  /** The state key prefix (`state-key-prefix`). */
+  prefix: string;
   logger: Logger;
   remote?: string;
 }
@@ -48,17 +50,26 @@ const EVENTS = 'events.jsonl';
 const META = 'meta.json';
 const LOGS = 'logs.json';
 
-/** A branch name as one ref component: `/` and anything git or a URL could trip on, percent-encoded. */
-export function stateRefName(slug: string, branch: string): string {
-  const encoded = encodeURIComponent(branch).replace(
-    /[!'()*~]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `refs/kitty-orchestrator/state/${slug}/${encoded}`;
+/** Any name as one safe ref component: everything but letters, digits, `_` and `-` percent-encoded (UTF-8). */
+function refComponent(name: string): string {
+  return [...Buffer.from(name, 'utf8')]
+    .map((byte) => {
+      const c = String.fromCharCode(byte);
+      return /[A-Za-z0-9_-]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    })
+    .join('');
+}
+
+/**
+ * The ref of a feature's run on a branch, under the state key prefix: changing `state-key-prefix` starts the
+ * feature over, from the ref as from the cache.
+ */
+export function stateRefName(prefix: string, slug: string, branch: string): string {
+  return `refs/kitty-orchestrator/state/${[prefix, slug, branch].map(refComponent).join('/')}`;
 }
 
 export function createStateRef(options: StateRefOptions): StateRef {
-  const ref = stateRefName(options.slug, options.branch);
+  const ref = stateRefName(options.prefix, options.slug, options.branch);
   const remote = options.remote ?? 'origin';
   const paths = statePaths(options.repoDir, options.slug);
   const git = (args: readonly string[], input?: string) =>

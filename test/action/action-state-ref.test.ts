@@ -65,10 +65,10 @@ describe('state shared by every trigger through a pushed ref', () => {
       expect(pr.exitCode, pr.stdout).toBe(1);
       expect(pr.outputs).toMatchObject({ 'wps-done': '5', 'wps-failed': '1', 'wps-blocked': '2' });
       expect(pr.stdout).toContain(
-        'Pushed the orchestration state to refs/kitty-orchestrator/state/002-store/main',
+        'Pushed the orchestration state to refs/kitty-orchestrator/state/kitty-orchestrator/002-store/main',
       );
       expect(git(origin, 'for-each-ref', '--format=%(refname)', 'refs/kitty-orchestrator/state')).toBe(
-        'refs/kitty-orchestrator/state/002-store/main',
+        'refs/kitty-orchestrator/state/kitty-orchestrator/002-store/main',
       );
       const comment = standIns.gh.comments.find((c) => c.body.startsWith(MARKER))!;
       expect(comment.body).toContain('5/8 done');
@@ -92,7 +92,7 @@ describe('state shared by every trigger through a pushed ref', () => {
       expect(dispatch.exitCode, dispatch.stdout).toBe(0);
       expect(dispatch.stdout).toContain('No saved state for');
       expect(dispatch.stdout).toContain(
-        'Restored orchestration state from refs/kitty-orchestrator/state/002-store/main',
+        'Restored orchestration state from refs/kitty-orchestrator/state/kitty-orchestrator/002-store/main',
       );
       expect(dispatch.outputs).toMatchObject({ status: 'completed', 'wps-done': '8' });
       const log = await events(second);

@@ -31,8 +31,18 @@ describe('parseInputs', () => {
       pushBranches: true,
       stateKeyPrefix: 'kitty-orchestrator',
       allowForkPrs: false,
+      warnings: [],
     });
     expect([...settings.reports]).toEqual(['comment', 'check-run', 'summary', 'escalation']);
+  });
+
+  it('raises a report interval under 5 s to 5 s, with a warning naming the input', () => {
+    const settings = parseInputs({ ...defaults(), 'report-interval-seconds': '0' }, '/work/ws');
+    expect(settings.reportIntervalSeconds).toBe(5);
+    expect(settings.warnings).toEqual([
+      'input "report-interval-seconds" is 0, below the floor of 5: using 5 (GitHub allows about 500 content writes an hour)',
+    ]);
+    expect(parseInputs({ ...defaults(), 'report-interval-seconds': '5' }, '/').warnings).toEqual([]);
   });
 
   it('maps every engine input to its override, coercing numbers, lists and commands', () => {

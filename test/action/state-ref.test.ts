@@ -50,12 +50,17 @@ async function writeLog(repo: string, text: string): Promise<string> {
 
 describe('the state ref', () => {
   it('names one ref per feature and branch, the branch as a single safe component', () => {
-    expect(stateRefName('001-shop', 'main')).toBe('refs/kitty-orchestrator/state/001-shop/main');
-    expect(stateRefName('001-shop', 'feature/x~1')).toBe(
-      'refs/kitty-orchestrator/state/001-shop/feature%2Fx%7E1',
+    expect(stateRefName('kitty', '001-shop', 'main')).toBe(
+      'refs/kitty-orchestrator/state/kitty/001-shop/main',
     );
-    const out = git(os.tmpdir(), 'check-ref-format', '--print', stateRefName('001-shop', "a/b(c)*!'é"));
-    expect(out).toContain('refs/kitty-orchestrator/state/001-shop/a%2Fb');
+    expect(stateRefName('k.v2', '001-shop', 'feature/x~1.lock')).toBe(
+      'refs/kitty-orchestrator/state/k%2Ev2/001-shop/feature%2Fx%7E1%2Elock',
+    );
+    for (const branch of ["a/b(c)*!'é", '.hidden', 'x..y', 'a@{1}', 'é/ü']) {
+      const ref = stateRefName('.p', '001-shop', branch);
+      expect(git(os.tmpdir(), 'check-ref-format', '--print', ref)).toBe(ref);
+      expect(ref.split('/')).toHaveLength(6);
+    }
   });
 
   it('round-trips the log and meta through the remote, and restores only a log that is further on', async () => {
@@ -63,7 +68,7 @@ describe('the state ref', () => {
     const first = await cloneWorkspace(temp, origin);
     await writeLog(first, eventLog(5));
     const logger = memoryLogger();
-    const ref = createStateRef({ repoDir: first, slug: '001-shop', branch: 'main', logger });
+    const ref = createStateRef({ repoDir: first, slug: '001-shop', branch: 'main', prefix: 'kitty', logger });
     expect(await ref.save({ pullNumber: 7, commentId: 99 })).toBe(true);
     // Plumbing only: the branch, index and work tree are untouched.
     expect(git(first, 'status', '--porcelain')).toBe('');
@@ -73,7 +78,13 @@ describe('the state ref', () => {
 
     // A fresh clone with no state takes the ref's log.
     const second = await cloneWorkspace(temp, origin);
-    const other = createStateRef({ repoDir: second, slug: '001-shop', branch: 'main', logger });
+    const other = createStateRef({
+      repoDir: second,
+      slug: '001-shop',
+      branch: 'main',
+      prefix: 'kitty',
+      logger,
+    });
     await other.fetch();
     expect(await other.restore()).toEqual({ pullNumber: 7, commentId: 99 });
     const restored = await readFile(statePaths(second, '001-shop').events, 'utf8');
@@ -83,7 +94,13 @@ describe('the state ref', () => {
     const third = await cloneWorkspace(temp, origin);
     const longer = eventLog(8);
     const file = await writeLog(third, longer);
-    const again = createStateRef({ repoDir: third, slug: '001-shop', branch: 'main', logger });
+    const again = createStateRef({
+      repoDir: third,
+      slug: '001-shop',
+      branch: 'main',
+      prefix: 'kitty',
+      logger,
+    });
     await again.fetch();
     await again.restore();
     expect(await readFile(file, 'utf8')).toBe(longer);
@@ -94,7 +111,7 @@ describe('the state ref', () => {
     const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents());
     const repo = await cloneWorkspace(temp, origin);
     const logger = memoryLogger();
-    const ref = createStateRef({ repoDir: repo, slug: '001-shop', branch: 'main', logger });
+    const ref = createStateRef({ repoDir: repo, slug: '001-shop', branch: 'main', prefix: 'kitty', logger });
     await ref.fetch();
     expect(await ref.restore()).toBeNull();
     expect(logger.warnings).toEqual([]);
