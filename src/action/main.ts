@@ -1,3 +1,4 @@
+import { DefaultArtifactClient } from '@actions/artifact';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import { coreLogger } from './env.js';
@@ -19,6 +20,7 @@ export async function main(overrides: Partial<ActionDeps> = {}): Promise<void> {
     await runMain({
       env: process.env,
       cache,
+      artifact: new DefaultArtifactClient(),
       summary: core.summary,
       logger: coreLogger(),
       ...overrides,

@@ -1,3 +1,4 @@
+import { DefaultArtifactClient } from '@actions/artifact';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import { coreLogger } from './env.js';
@@ -11,7 +12,14 @@ import type { ActionDeps } from './session.js';
  */
 export async function post(overrides: Partial<ActionDeps> = {}): Promise<void> {
   try {
-    await runPost({ env: process.env, cache, summary: core.summary, logger: coreLogger(), ...overrides });
+    await runPost({
+      env: process.env,
+      cache,
+      artifact: new DefaultArtifactClient(),
+      summary: core.summary,
+      logger: coreLogger(),
+      ...overrides,
+    });
   } catch (error) {
     reportFailure(error);
   }

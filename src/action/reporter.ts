@@ -13,6 +13,7 @@ import {
   type ReportContext,
   type ReportPhase,
 } from '../report/render/markdown.js';
+import type { WpLinks } from '../report/render/markdown-state.js';
 import { CheckRunSink } from '../report/sinks/check-runs.js';
 import { EscalationSink } from '../report/sinks/escalation.js';
 import { writeJobSummary, type SummaryWriter } from '../report/sinks/job-summary.js';
@@ -20,6 +21,7 @@ import { PrCommentSink } from '../report/sinks/pr-comment.js';
 import { toRunView } from '../report/view-model.js';
 import type { OrchestrationEvent, OrchestrationRun } from '../state/types.js';
 import type { RunContext } from './context.js';
+import type { LogArtifacts } from './log-artifacts.js';
 import type { ReportKind } from './inputs.js';
 import { escalationInput, reviewNotes } from './report-data.js';
 
@@ -42,6 +44,10 @@ export interface ReporterOptions {
   onCommentId?: (id: number) => void;
   onCheckRunId?: (id: number) => void;
   now?: () => Date;
+  /** Uploads each WP's logs as an artifact once it is done or failed; null when artifacts are unavailable. */
+  logs?: LogArtifacts | null;
+  /** Where WP branches are on GitHub (null when they are not pushed): reports link to them and their diffs. */
+  branches?: Omit<WpLinks, 'logs'> | null;
 }
 
 /**
@@ -54,6 +60,8 @@ export class ActionReporter {
   private readonly checkRun: CheckRunSink | null;
   private readonly escalation: EscalationSink | null;
   private readonly pending = new Set<Promise<void>>();
+  /** WPs an agent worked on in this step: only their logs are new, and uploaded. */
+  private readonly worked = new Set<string>();
   private readonly now: () => Date;
 
   constructor(private readonly options: ReporterOptions) {
@@ -105,13 +113,20 @@ export class ActionReporter {
   }
 
   private ctx(phase: ReportPhase): ReportContext {
-    return { phase, runUrl: this.options.context.runUrl, now: this.now().toISOString() };
+    const { branches, logs } = this.options;
+    const links = branches ? { ...branches, logs: logs?.urls ?? {} } : null;
+    return { phase, runUrl: this.options.context.runUrl, now: this.now().toISOString(), links };
   }
 
   /** Follow the run: called with each recorded event and the run as it now stands. */
   onEvent(event: OrchestrationEvent, run: OrchestrationRun): void {
     try {
       this.show(run, 'live');
+      if (event.type === 'attempt_started') this.worked.add(event.wp);
+      const finished = event.type === 'wp_failed' || (event.type === 'lane_changed' && event.lane === 'done');
+      if (finished && this.worked.has(event.wp) && this.options.logs) {
+        this.track(this.options.logs.upload(event.wp));
+      }
       if (event.type === 'wp_failed') this.track(this.escalate(run, event.wp, event.reason));
       if (event.type === 'lane_changed' && event.lane === 'done') this.resolveEscalation(run, event.wp);
     } catch (error) {
@@ -131,6 +146,8 @@ export class ActionReporter {
     if (!this.escalation) return;
     const { repoDir, logDir, redact } = this.options;
     const input = await escalationInput(run, wpId, reason, { repoDir, logDir, redact });
+    await this.options.logs?.upload(wpId); // the comment links to the logs
+
     await this.escalation.post(
       wpId,
       escalationMarker(run.feature, wpId),

@@ -8,6 +8,7 @@ import { createStateCache, type CachePort, type StateCache } from './cache-state
 import { cacheScope, type RunContext } from './context.js';
 import type { ActionSettings } from './inputs.js';
 import { ActionReporter } from './reporter.js';
+import { artifactsAvailable, createLogArtifacts, type ArtifactPort } from './log-artifacts.js';
 import { createStateRef, type StateRef, type StateRefMeta } from './state-ref.js';
 import { readStepState, saveStepState, type StepState } from './step-state.js';
 
@@ -23,6 +24,8 @@ export interface ActionDeps {
   cache: CachePort;
   summary: SummaryWriter;
   logger: Logger;
+  /** Uploads workflow artifacts (the WPs' logs); none: no artifacts. */
+  artifact?: ArtifactPort;
   /** Builds the GitHub client (default `createGitHubClient`). */
   createClient?: (token: string, options: GitHubClientOptions) => GitHubClient;
 }
@@ -41,6 +44,13 @@ export interface ActionSession {
   saveState(): Promise<string | null>;
 }
 
+export interface StateStores {
+  cache: StateCache;
+  ref: StateRef | null;
+  /** The branch WPs branch off; null when HEAD is detached. */
+  branch: string | null;
+}
+
 /** The state's two homes for feature `slug`: the cache (fast path) and the state ref (null when not pushing). */
 export function stateStores(
   settings: ActionSettings,
@@ -48,7 +58,7 @@ export function stateStores(
   slug: string,
   deps: ActionDeps,
   branch: string | null,
-): { cache: StateCache; ref: StateRef | null } {
+): StateStores {
   const { logger } = deps;
   const cache = createStateCache({
     cache: deps.cache,
@@ -65,17 +75,14 @@ export function stateStores(
     settings.pushBranches && branch !== null
       ? createStateRef({ repoDir: settings.repoDir, slug, branch, prefix: settings.stateKeyPrefix, logger })
       : null;
-  return { cache, ref };
+  return { cache, ref, branch };
 }
 
 /**
  * Restore the newest state: the cache first (the fast path, with the agents' logs), then the state ref when it
  * is further on (the cache was evicted, or another trigger ran last). Returns where the run reports.
  */
-export async function restoreState(stores: {
-  cache: StateCache;
-  ref: StateRef | null;
-}): Promise<StateRefMeta | null> {
+export async function restoreState(stores: StateStores): Promise<StateRefMeta | null> {
   await stores.cache.restore();
   if (!stores.ref) return null;
   await stores.ref.fetch();
@@ -89,6 +96,13 @@ export function reportingContext(context: RunContext, meta: StateRefMeta | null)
     : context;
 }
 
+/** Where the WP branches are on GitHub, when they are pushed there. */
+function branchLinks(settings: ActionSettings, context: RunContext, slug: string, branch: string | null) {
+  if (!settings.pushBranches || !context.repository || branch === null) return null;
+  const { owner, repo } = context.repository;
+  return { repoUrl: `${context.serverUrl}/${owner}/${repo}`, base: branch, branchPrefix: `${slug}-` };
+}
+
 /**
  * Wire a session for feature `slug`; `state` carries the ids and save count an earlier step recorded, `meta`
  * what the state ref remembers of earlier triggers.
@@ -98,7 +112,7 @@ export function createSession(
   context: RunContext,
   slug: string,
   deps: ActionDeps,
-  stores: { cache: StateCache; ref: StateRef | null },
+  stores: StateStores,
   meta: StateRefMeta | null = null,
   state: StepState = readStepState(),
 ): ActionSession {
@@ -124,6 +138,17 @@ export function createSession(
     commentId: state.commentId ?? sharedComment,
     checkRunId: state.checkRunId,
     onCommentId: (id) => saveStepState('commentId', id),
+    logs:
+      deps.artifact && artifactsAvailable(deps.env)
+        ? createLogArtifacts({
+            artifact: deps.artifact,
+            logDir: featureLogDir(settings.repoDir, slug),
+            slug,
+            context,
+            logger,
+          })
+        : null,
+    branches: branchLinks(settings, context, slug, stores.branch),
     onCheckRunId: (id) => saveStepState('checkRunId', id),
   });
   let saves = state.saves;

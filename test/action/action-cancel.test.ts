@@ -127,7 +127,13 @@ describe('cancelling the action mid-run', () => {
       standIns.gh.checkRuns.length = 0;
       const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents({ duration_ms: 20_000 }));
       const workspace = await cloneWorkspace(temp, origin);
-      const job = await setUpJob({ ...jobOptions(workspace, '1'), runId: '778' });
+      // A key prefix of its own: the cache service is shared with the test above, whose run completed.
+      const options = jobOptions(workspace, '1');
+      const job = await setUpJob({
+        ...options,
+        runId: '778',
+        inputs: { ...options.inputs, 'state-key-prefix': 'sigint' },
+      });
 
       // A real signal to a real process: the runner's cancellation, handled by the entry itself.
       let signalledAt = 0;
@@ -152,7 +158,7 @@ describe('cancelling the action mid-run', () => {
       );
       expect(main.outputs).toMatchObject({
         status: 'cancelled',
-        'state-key': 'kitty-orchestrator-001-shop-pr-7-778-1-1',
+        'state-key': 'sigint-001-shop-pr-7-778-1-1',
       });
       // One wording for a cancelled run everywhere, and nothing left "running".
       const comment = standIns.gh.comments.find((c) => c.body.startsWith(MARKER));
@@ -180,7 +186,7 @@ describe('cancelling the action mid-run', () => {
       expect(post.exitCode).toBe(0);
       expect(standIns.gh.requests.length).toBe(requests);
       expect(standIns.cacheService.keys().filter((k) => k.includes('-778-'))).toEqual([
-        'kitty-orchestrator-001-shop-pr-7-778-1-1',
+        'sigint-001-shop-pr-7-778-1-1',
       ]);
     },
     E2E_TIMEOUT_MS,

@@ -72,7 +72,29 @@ describe('state shared by every trigger through a pushed ref', () => {
       );
       const comment = standIns.gh.comments.find((c) => c.body.startsWith(MARKER))!;
       expect(comment.body).toContain('5/8 done');
-      expect(standIns.gh.comments.find((c) => c.body.startsWith(ESCALATION))?.body).toContain('WP06');
+      const escalation = standIns.gh.comments.find((c) => c.body.startsWith(ESCALATION))!.body;
+      expect(escalation).toContain('WP06');
+
+      // Each WP's logs are an artifact; the comment, check run and escalation link to them, the branch and its diff.
+      const artifacts = standIns.cacheService.artifacts;
+      expect(artifacts.names().sort()).toEqual(
+        ['WP01', 'WP02', 'WP03', 'WP04', 'WP05', 'WP06'].map(
+          (wp) => `kitty-orchestrator-logs-002-store-${wp}-3100-1`,
+        ),
+      );
+      const wp06 = artifacts.artifacts.find((a) => a.name.includes('-WP06-'))!;
+      const zip = standIns.cacheService.blobs.get(wp06.blob)!;
+      expect(zip.subarray(0, 2).toString()).toBe('PK');
+      expect(zip.includes('WP06-implementation-1.log')).toBe(true);
+      const logsUrl = `https://github.com/octo/shop/actions/runs/3100/artifacts/${wp06.id}`;
+      const wp06Links =
+        '[branch](https://github.com/octo/shop/tree/002-store-WP06) · ' +
+        '[diff](https://github.com/octo/shop/compare/main...002-store-WP06) · ' +
+        `[logs](${logsUrl})`;
+      expect(escalation).toContain(`Open: ${wp06Links}`);
+      expect(comment.body).toContain(wp06Links);
+      expect(standIns.gh.checkRuns.at(-1)!.output.summary).toContain(wp06Links);
+      expect(standIns.cacheService.violations).toEqual([]);
 
       // A week later: the cache entry is gone. Someone fixes the cause and starts the workflow by hand.
       standIns.cacheService.evictAll();

@@ -1,7 +1,15 @@
 import type { ReviewFinding } from '../../agents/types.js';
 import { RUNNING_LANES, type RunView, type WpRow } from '../view-model.js';
 import { clip, escapeInline, fitItems, formatCost, formatCount, formatDuration } from './markdown-text.js';
-import { laneLabel, resumeHint, runState, stateHeadline, type ReportContext } from './markdown-state.js';
+import {
+  laneLabel,
+  resumeHint,
+  runState,
+  stateHeadline,
+  wpLinkList,
+  type ReportContext,
+  type WpLinks,
+} from './markdown-state.js';
 
 export {
   checkRunConclusion,
@@ -52,8 +60,16 @@ function rowLane(row: WpRow, stopped: boolean): string {
   return stopped && RUNNING_LANES.includes(row.lane) ? '⏹️ stopped' : laneLabel(row.lane);
 }
 
-function tableRow(row: WpRow, stopped: boolean): string {
-  const note = row.lastError ? escapeInline(row.lastError, 80) : '';
+/** A row's links: only for a WP that started (a branch exists), and only when the renderer has them. */
+function rowLinks(row: WpRow, links: WpLinks | null): string {
+  if (!links || (row.attempt === 0 && row.lane !== 'done')) return '';
+  return wpLinkList(links, row.id).join(' · ');
+}
+
+function tableRow(row: WpRow, stopped: boolean, links: WpLinks | null): string {
+  const note = [rowLinks(row, links), row.lastError ? escapeInline(row.lastError, 80) : '']
+    .filter(Boolean)
+    .join(' · ');
   const cells = [
     row.id,
     escapeInline(row.title, 60),
@@ -73,10 +89,17 @@ function tableRow(row: WpRow, stopped: boolean): string {
  * The WP table with its first `count` rows and a note for the rest. Past DONE_FOLD_THRESHOLD done WPs, the open
  * ones come first and the done ones go into a folded `<details>` block under them.
  */
-function wpTable(rows: readonly WpRow[], count: number, elsewhere: string, stopped: boolean): string {
+function wpTable(
+  rows: readonly WpRow[],
+  count: number,
+  elsewhere: string,
+  stopped: boolean,
+  links: WpLinks | null,
+): string {
   const done = rows.filter((row) => row.lane === 'done');
-  const table = (some: readonly WpRow[]) =>
-    [TABLE_HEAD, ...some.map((row) => tableRow(row, stopped))].join('\n');
+  // Folded done rows go without links: 200 WPs' links alone would not fit in a comment.
+  const table = (some: readonly WpRow[], withLinks = links) =>
+    [TABLE_HEAD, ...some.map((row) => tableRow(row, stopped, withLinks))].join('\n');
   const parts: string[] = [];
   if (done.length > DONE_FOLD_THRESHOLD) {
     const open = rows.filter((row) => row.lane !== 'done');
@@ -84,7 +107,7 @@ function wpTable(rows: readonly WpRow[], count: number, elsewhere: string, stopp
     if (open.length) parts.push(table(open.slice(0, count)));
     if (shownDone.length) {
       const summary = `✅ ${done.length} work packages done`;
-      parts.push(`<details><summary>${summary}</summary>\n\n${table(shownDone)}\n\n</details>`);
+      parts.push(`<details><summary>${summary}</summary>\n\n${table(shownDone, null)}\n\n</details>`);
     }
   } else {
     parts.push(table(rows.slice(0, count)));
@@ -167,7 +190,7 @@ function body(view: RunView, ctx: ReportContext, count: number, elsewhere: strin
     heading(view, ctx),
     totalsLine(view, ctx),
     messageBlock(view, ctx),
-    wpTable(view.rows, count, elsewhere, runState(view, ctx.phase) !== 'running'),
+    wpTable(view.rows, count, elsewhere, runState(view, ctx.phase) !== 'running', ctx.links ?? null),
     agentTable(view),
     footer(view, ctx),
   ]
