@@ -12,7 +12,7 @@ import {
   simAgents,
   TempDirs,
 } from '../stand-ins/action-repo.js';
-import { memoryLogger } from '../stand-ins/memory-logger.js';
+import { memoryLogger, type MemoryLogger } from '../stand-ins/memory-logger.js';
 
 const temp = new TempDirs();
 afterEach(() => temp.cleanup());
@@ -41,6 +41,9 @@ function eventLog(count: number): string {
   return events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 }
 
+const refIn = (repoDir: string, logger: MemoryLogger) =>
+  createStateRef({ repoDir, slug: '001-shop', branch: 'main', prefix: 'kitty', logger });
+
 async function writeLog(repo: string, text: string): Promise<string> {
   const paths = statePaths(repo, '001-shop');
   await mkdir(paths.featureDir, { recursive: true });
@@ -68,7 +71,7 @@ describe('the state ref', () => {
     const first = await cloneWorkspace(temp, origin);
     await writeLog(first, eventLog(5));
     const logger = memoryLogger();
-    const ref = createStateRef({ repoDir: first, slug: '001-shop', branch: 'main', prefix: 'kitty', logger });
+    const ref = refIn(first, logger);
     expect(await ref.save({ pullNumber: 7, commentId: 99 })).toBe(true);
     // Plumbing only: the branch, index and work tree are untouched.
     expect(git(first, 'status', '--porcelain')).toBe('');
@@ -78,13 +81,7 @@ describe('the state ref', () => {
 
     // A fresh clone with no state takes the ref's log.
     const second = await cloneWorkspace(temp, origin);
-    const other = createStateRef({
-      repoDir: second,
-      slug: '001-shop',
-      branch: 'main',
-      prefix: 'kitty',
-      logger,
-    });
+    const other = refIn(second, logger);
     await other.fetch();
     expect(await other.restore()).toEqual({ pullNumber: 7, commentId: 99 });
     const restored = await readFile(statePaths(second, '001-shop').events, 'utf8');
@@ -94,13 +91,7 @@ describe('the state ref', () => {
     const third = await cloneWorkspace(temp, origin);
     const longer = eventLog(8);
     const file = await writeLog(third, longer);
-    const again = createStateRef({
-      repoDir: third,
-      slug: '001-shop',
-      branch: 'main',
-      prefix: 'kitty',
-      logger,
-    });
+    const again = refIn(third, logger);
     await again.fetch();
     await again.restore();
     expect(await readFile(file, 'utf8')).toBe(longer);
@@ -111,7 +102,7 @@ describe('the state ref', () => {
     const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents());
     const repo = await cloneWorkspace(temp, origin);
     const logger = memoryLogger();
-    const ref = createStateRef({ repoDir: repo, slug: '001-shop', branch: 'main', prefix: 'kitty', logger });
+    const ref = refIn(repo, logger);
     await ref.fetch();
     expect(await ref.restore()).toBeNull();
     expect(logger.warnings).toEqual([]);
