@@ -15,6 +15,9 @@ import { reduce } from './state/reduce.js';
 import { createFileStore } from './state/file-store.js';
 import type { OrchestrationEvent, OrchestrationRun } from './state/types.js';
 
+/** Grace between SIGTERM and SIGKILL for a stopped agent, unless the caller needs it shorter. */
+const DEFAULT_KILL_GRACE_MS = 5000;
+
 export interface RunFeatureOptions {
   repoDir: string;
   /** A feature slug under kitty-specs/, or its directory. */
@@ -30,6 +33,11 @@ export interface RunFeatureOptions {
   env?: NodeJS.ProcessEnv;
   /** The run's redactor; default: the secrets of `env` and of the repository's git config. */
   redact?: Redact;
+  /**
+   * Time a stopped agent gets between SIGTERM and SIGKILL (default 5 s). The action shortens it: the runner
+   * allows 7.5 s from its cancel to its own SIGTERM, and the state must be saved within them.
+   */
+  killGraceMs?: number;
 }
 
 export { featureLogDir } from './paths.js';
@@ -63,6 +71,8 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
   const store = createFileStore({ repoDir, feature: feature.slug });
   const resume =
     options.resume === 'auto' ? isUnfinished(reduce(await store.load())) : (options.resume ?? false);
+  const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const runner = createProcessRunner({ baseEnv: env, supervise: true });
   return orchestrate(
     {
       repoDir,
@@ -73,7 +83,7 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
         baseBranch: config.base_branch ?? undefined,
         logger,
       }),
-      runProcess: createProcessRunner({ baseEnv: env, supervise: true }),
+      runProcess: (run) => runner({ killGraceMs, ...run }),
       store,
       logger,
       logDir: featureLogDir(repoDir, feature.slug),
@@ -83,7 +93,7 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
       ...(options.onAgentLine ? { onAgentLine: options.onAgentLine } : {}),
     },
     {
-      killGroup: (pid) => killGroup(pid),
+      killGroup: (pid) => killGroup(pid, killGraceMs),
       redact,
     },
   );

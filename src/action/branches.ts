@@ -62,6 +62,18 @@ async function authEnv(options: BranchSyncOptions): Promise<Record<string, strin
   };
 }
 
+/**
+ * Whether `ref` belongs to a WP branch still at its base: a worktree prepared ahead for a WP that never started
+ * (or whose agent committed nothing). Pushing it would put an empty branch on the remote.
+ */
+function untouched(refs: ReadonlyMap<string, string>, ref: string): boolean {
+  const name = ref.startsWith('refs/heads/')
+    ? ref.slice('refs/heads/'.length)
+    : ref.slice(BASE_REF_PREFIX.length);
+  const tip = refs.get(`refs/heads/${name}`);
+  return tip !== undefined && tip === refs.get(BASE_REF_PREFIX + name);
+}
+
 export function createBranchSync(options: BranchSyncOptions): BranchSync {
   const git = options.git ?? tryGit;
   const remote = options.remote ?? 'origin';
@@ -88,7 +100,10 @@ export function createBranchSync(options: BranchSyncOptions): BranchSync {
 
   const pushChanged = async (wpIds?: readonly string[]): Promise<void> => {
     const wanted = (ref: string) => !wpIds || wpIds.some((id) => ref.endsWith(`/${options.slug}-${id}`));
-    const changed = [...(await localRefs())].filter(([ref, sha]) => wanted(ref) && pushed.get(ref) !== sha);
+    const refs = await localRefs();
+    const changed = [...refs].filter(
+      ([ref, sha]) => wanted(ref) && pushed.get(ref) !== sha && !untouched(refs, ref),
+    );
     if (changed.length === 0) return;
     // Branches first and on their own: they carry the work; a host that refuses custom refs must not stop them.
     const branchRefs = changed.filter(([ref]) => ref.startsWith('refs/heads/'));

@@ -65,6 +65,24 @@ export interface ActionSettings {
   pushBranches: boolean;
   stateKeyPrefix: string;
   allowForkPrs: boolean;
+  /** What was accepted but adjusted, for the job's log (e.g. a report interval under the floor). */
+  warnings: string[];
+}
+
+/**
+ * The least report interval: GitHub allows about 500 content writes an hour (80 a minute), and a comment plus a
+ * check run edited every second would use that up within minutes and have later writes refused.
+ */
+export const MIN_REPORT_INTERVAL_SECONDS = 5;
+
+function reportInterval(given: number | undefined, warnings: string[]): number {
+  if (given === undefined) return 20;
+  if (given >= MIN_REPORT_INTERVAL_SECONDS) return given;
+  warnings.push(
+    `input "report-interval-seconds" is ${given}, below the floor of ${MIN_REPORT_INTERVAL_SECONDS}: using ` +
+      `${MIN_REPORT_INTERVAL_SECONDS} (GitHub allows about 500 content writes an hour)`,
+  );
+  return MIN_REPORT_INTERVAL_SECONDS;
 }
 
 /** '' -> undefined, so every optional input can share "unset" handling. */
@@ -213,16 +231,18 @@ export function parseInputs(raw: Readonly<Record<string, string>>, workspace: st
     throw new KittyError('usage', `input "${name}" ${issue.message}${shown}`);
   }
   const p = result.data;
+  const warnings: string[] = [];
   return {
     feature: p.feature,
     repoDir: path.resolve(workspace, p['working-directory'] || '.'),
     overrides: overridesFrom(p),
     githubToken: p['github-token'].trim(),
     reports: p.reports ?? new Set(REPORTS),
-    reportIntervalSeconds: p['report-interval-seconds'] ?? 20,
+    reportIntervalSeconds: reportInterval(p['report-interval-seconds'], warnings),
     pushBranches: p['push-branches'] ?? true,
     stateKeyPrefix: p['state-key-prefix'] ?? 'kitty-orchestrator',
     allowForkPrs: p['allow-fork-prs'] ?? false,
+    warnings,
   };
 }
 

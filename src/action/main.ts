@@ -1,6 +1,4 @@
-import * as cache from '@actions/cache';
-import * as core from '@actions/core';
-import { coreLogger } from './env.js';
+import { runnerDeps } from './deps.js';
 import { reportFailure } from './failure.js';
 import { runMain } from './run-main.js';
 import type { ActionDeps } from './session.js';
@@ -16,14 +14,7 @@ export async function main(overrides: Partial<ActionDeps> = {}): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    await runMain({
-      env: process.env,
-      cache,
-      summary: core.summary,
-      logger: coreLogger(),
-      ...overrides,
-      signal: controller.signal,
-    });
+    await runMain({ ...runnerDeps(overrides), signal: controller.signal });
   } catch (error) {
     reportFailure(error);
   } finally {

@@ -1,5 +1,8 @@
 import * as core from '@actions/core';
 import { spendLine } from '../report/budget-text.js';
+import { formatCost } from '../report/format.js';
+import { runState, stateHeadline } from '../report/render/markdown-state.js';
+import { toRunView } from '../report/view-model.js';
 import type { OrchestrationRun } from '../state/types.js';
 
 /**
@@ -44,4 +47,18 @@ export function setRunOutputs(run: OrchestrationRun, set: SetOutput = coreSetOut
 
 export function setOutput(name: OutputName, value: string): void {
   coreSetOutput(name, value);
+}
+
+/** The job log's last word: one `::notice::` line with the outcome, where a reader of the log looks first. */
+export function outcomeLine(run: OrchestrationRun, cancelled: boolean, now = new Date()): string {
+  const view = toRunView(run, now);
+  const state = runState(view, cancelled ? 'interrupted' : 'final');
+  return (
+    `kitty-orchestrator · ${view.feature}: ${stateHeadline(state)}: ${view.done}/${view.total} work packages done, ` +
+    `${view.failed} failed, ${view.blocked} blocked, cost ${formatCost(view.costUsd)}`
+  );
+}
+
+export function announceOutcome(run: OrchestrationRun, cancelled: boolean): void {
+  core.notice(outcomeLine(run, cancelled));
 }

@@ -1,6 +1,4 @@
-import * as cache from '@actions/cache';
-import * as core from '@actions/core';
-import { coreLogger } from './env.js';
+import { runnerDeps } from './deps.js';
 import { reportFailure } from './failure.js';
 import { runPost } from './run-post.js';
 import type { ActionDeps } from './session.js';
@@ -11,7 +9,7 @@ import type { ActionDeps } from './session.js';
  */
 export async function post(overrides: Partial<ActionDeps> = {}): Promise<void> {
   try {
-    await runPost({ env: process.env, cache, summary: core.summary, logger: coreLogger(), ...overrides });
+    await runPost(runnerDeps(overrides));
   } catch (error) {
     reportFailure(error);
   }

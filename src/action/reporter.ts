@@ -8,10 +8,12 @@ import {
   renderCheckRunOutput,
   renderComment,
   renderEscalation,
+  renderEscalationResolved,
   renderJobSummary,
   type ReportContext,
   type ReportPhase,
 } from '../report/render/markdown.js';
+import type { WpLinks } from '../report/render/markdown-state.js';
 import { CheckRunSink } from '../report/sinks/check-runs.js';
 import { EscalationSink } from '../report/sinks/escalation.js';
 import { writeJobSummary, type SummaryWriter } from '../report/sinks/job-summary.js';
@@ -19,6 +21,7 @@ import { PrCommentSink } from '../report/sinks/pr-comment.js';
 import { toRunView } from '../report/view-model.js';
 import type { OrchestrationEvent, OrchestrationRun } from '../state/types.js';
 import type { RunContext } from './context.js';
+import type { LogArtifacts } from './log-artifacts.js';
 import type { ReportKind } from './inputs.js';
 import { escalationInput, reviewNotes } from './report-data.js';
 
@@ -41,6 +44,10 @@ export interface ReporterOptions {
   onCommentId?: (id: number) => void;
   onCheckRunId?: (id: number) => void;
   now?: () => Date;
+  /** Uploads each WP's logs as an artifact once it is done or failed; null when artifacts are unavailable. */
+  logs?: LogArtifacts | null;
+  /** Where WP branches are on GitHub (null when they are not pushed): reports link to them and their diffs. */
+  branches?: Omit<WpLinks, 'logs'> | null;
 }
 
 /**
@@ -53,6 +60,8 @@ export class ActionReporter {
   private readonly checkRun: CheckRunSink | null;
   private readonly escalation: EscalationSink | null;
   private readonly pending = new Set<Promise<void>>();
+  /** WPs an agent worked on in this step: only their logs are new, and uploaded. */
+  private readonly worked = new Set<string>();
   private readonly now: () => Date;
 
   constructor(private readonly options: ReporterOptions) {
@@ -98,15 +107,28 @@ export class ActionReporter {
     });
   }
 
+  /** The progress comment's id, once known (the state ref carries it to the next trigger). */
+  get commentId(): number | null {
+    return this.comment?.id ?? null;
+  }
+
   private ctx(phase: ReportPhase): ReportContext {
-    return { phase, runUrl: this.options.context.runUrl, now: this.now().toISOString() };
+    const { branches, logs } = this.options;
+    const links = branches ? { ...branches, logs: logs?.urls ?? {} } : null;
+    return { phase, runUrl: this.options.context.runUrl, now: this.now().toISOString(), links };
   }
 
   /** Follow the run: called with each recorded event and the run as it now stands. */
   onEvent(event: OrchestrationEvent, run: OrchestrationRun): void {
     try {
       this.show(run, 'live');
+      if (event.type === 'attempt_started') this.worked.add(event.wp);
+      const finished = event.type === 'wp_failed' || (event.type === 'lane_changed' && event.lane === 'done');
+      if (finished && this.worked.has(event.wp) && this.options.logs) {
+        this.track(this.options.logs.upload(event.wp));
+      }
       if (event.type === 'wp_failed') this.track(this.escalate(run, event.wp, event.reason));
+      if (event.type === 'lane_changed' && event.lane === 'done') this.resolveEscalation(run, event.wp);
     } catch (error) {
       this.options.logger.warn(`Could not render the progress report: ${errorMessage(error)}`);
     }
@@ -124,11 +146,24 @@ export class ActionReporter {
     if (!this.escalation) return;
     const { repoDir, logDir, redact } = this.options;
     const input = await escalationInput(run, wpId, reason, { repoDir, logDir, redact });
+    await this.options.logs?.upload(wpId); // the comment links to the logs
+
     await this.escalation.post(
       wpId,
       escalationMarker(run.feature, wpId),
       renderEscalation(input, this.ctx('final')),
     );
+  }
+
+  /**
+   * A WP done after an attempt failed may have had an escalation comment (posted by this run or an earlier
+   * trigger's): say it was resolved. WPs that never failed cost no request.
+   */
+  private resolveEscalation(run: OrchestrationRun, wpId: string): void {
+    const wp = run.workPackages[wpId];
+    if (!this.escalation || !wp?.attempts.some((a) => a.success === false)) return;
+    const body = renderEscalationResolved({ feature: run.feature, wpId, title: wp.title }, this.ctx('final'));
+    this.track(this.escalation.resolve(wpId, escalationMarker(run.feature, wpId), body));
   }
 
   private track(promise: Promise<void>): void {

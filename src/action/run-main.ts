@@ -11,8 +11,16 @@ import { forkRefusal, readRunContext, type RunContext } from './context.js';
 import { withPullRequest } from './pull-request.js';
 import { agentEnv, maskSecrets } from './env.js';
 import { readSettings, type ActionSettings } from './inputs.js';
-import { setDefaultOutputs, setOutput, setRunOutputs } from './outputs.js';
-import { createSession, type ActionDeps, type ActionSession } from './session.js';
+import { announceOutcome, setDefaultOutputs, setOutput, setRunOutputs } from './outputs.js';
+import {
+  AGENT_KILL_GRACE_MS,
+  createSession,
+  reportingContext,
+  restoreState,
+  stateStores,
+  type ActionDeps,
+  type ActionSession,
+} from './session.js';
 import { saveStepState } from './step-state.js';
 
 /**
@@ -25,6 +33,7 @@ export async function runMain(deps: ActionDeps & { signal: AbortSignal }): Promi
   const payloadContext = readRunContext(deps.env);
   const settings = readSettings(payloadContext.workspace);
   maskSecrets(deps.env, settings.githubToken, deps.logger);
+  settings.warnings.forEach((warning) => deps.logger.warn(warning));
   const context = await withPullRequest(
     payloadContext,
     lookupClient(settings, payloadContext, deps),
@@ -36,7 +45,7 @@ export async function runMain(deps: ActionDeps & { signal: AbortSignal }): Promi
     setOutput('status', 'refused');
     throw new KittyError('usage', refusal);
   }
-  await assertOnBranch(settings);
+  const branch = await baseBranch(settings);
   const featureDir = await resolveFeatureDir(settings.feature, settings.repoDir);
   const slug = path.basename(featureDir);
   saveStepState('feature', slug);
@@ -44,16 +53,20 @@ export async function runMain(deps: ActionDeps & { signal: AbortSignal }): Promi
   // One redactor for the run, the reports and the failure message: the agents' environment has no token, but
   // the reports must still blank it, and the checkout credential in the git config.
   const redact = await createRunRedactor(settings.repoDir, deps.env, [settings.githubToken]);
-  const session = createSession(settings, context, slug, deps, redact);
-  await session.cache.restore();
+  const stores = stateStores(settings, context, slug, deps, branch);
+  const meta = await restoreState(stores);
+  const session = createSession(settings, reportingContext(context, meta), slug, deps, stores, redact, meta);
   await session.branches?.fetch();
   let run: OrchestrationRun | null = null;
+  const cancelled = () => deps.signal.aborted;
   try {
     run = await orchestrate(settings, featureDir, session, { ...deps, redact }, (latest) => (run = latest));
     setRunOutputs(run);
+    if (cancelled() && run.status !== 'completed') setOutput('status', 'cancelled');
   } finally {
-    await wrapUp(session, run);
+    await wrapUp(session, run, cancelled());
   }
+  announceOutcome(run, cancelled());
   if (run.status === 'completed') return;
   const message = redact(failureMessage(run, deps.signal, context));
   if (Object.values(run.workPackages).some((wp) => wp.lane === 'failed')) setOutput('escalation', message);
@@ -69,10 +82,14 @@ function lookupClient(settings: ActionSettings, context: RunContext, deps: Actio
   });
 }
 
-/** WPs branch off the checked-out branch unless told otherwise; a detached HEAD (a PR's merge commit) has none. */
-async function assertOnBranch(settings: ActionSettings): Promise<void> {
-  if (settings.overrides.baseBranch !== undefined) return;
-  if ((await currentBranch(settings.repoDir)) !== null) return;
+/**
+ * The branch WPs branch off: the checked-out one unless told otherwise; a detached HEAD (a PR's merge commit)
+ * has none. With the feature, it names the run every trigger shares.
+ */
+async function baseBranch(settings: ActionSettings): Promise<string> {
+  if (settings.overrides.baseBranch !== undefined) return settings.overrides.baseBranch;
+  const branch = await currentBranch(settings.repoDir);
+  if (branch !== null) return branch;
   throw new KittyError(
     'usage',
     `HEAD is detached in ${settings.repoDir} (actions/checkout checks out a merge commit for pull_request events): ` +
@@ -96,6 +113,7 @@ async function orchestrate(
     logger: deps.logger,
     env: agentEnv(deps.env),
     redact: deps.redact,
+    killGraceMs: AGENT_KILL_GRACE_MS,
     onEvent: (event, run) => {
       onRun(run);
       session.reporter.onEvent(event, run);
@@ -107,13 +125,24 @@ async function orchestrate(
   return outcome.run;
 }
 
-/** Push, save, report: in this order, because the cancellation grace (7.5 s) may end the step half-way. */
-async function wrapUp(session: ActionSession, run: OrchestrationRun | null): Promise<void> {
-  await session.branches?.push();
-  const key = await session.saveState();
-  if (key) setOutput('state-key', key);
-  saveStepState('phase', 'saved');
-  await session.reporter.finish(run, 'final');
+/**
+ * Push, save and report, all at once: after a cancel the runner allows 7.5 s before its SIGTERM, and their
+ * network round trips one after another did not fit. The branches go before the state ref that names them; if
+ * the step is cut short anyway, the phase stays `started` and the post step does it all again.
+ */
+async function wrapUp(
+  session: ActionSession,
+  run: OrchestrationRun | null,
+  cancelled: boolean,
+): Promise<void> {
+  const saved = (async () => {
+    await session.branches?.push();
+    const key = await session.saveState();
+    if (key) setOutput('state-key', key);
+    saveStepState('phase', 'saved');
+  })();
+  // A cancelled run reads "Cancelled" everywhere, as when the post step finalises a killed one.
+  await Promise.all([saved, session.reporter.finish(run, cancelled ? 'interrupted' : 'final')]);
   saveStepState('phase', 'done');
 }
 

@@ -3,13 +3,21 @@ import { errorMessage } from '../errors.js';
 import { stopLeftoverAgents } from '../engine/start.js';
 import { terminateGroup } from '../executor/process-tree.js';
 import { createRunRedactor } from '../git/credentials.js';
+import { currentBranch } from '../git/repo.js';
 import { featureLogDir } from '../run-feature.js';
 import { readEventLog, reduce, statePaths } from '../state/index.js';
 import type { OrchestrationRun } from '../state/types.js';
 import { readRunContext } from './context.js';
 import { maskSecrets } from './env.js';
 import { readSettings } from './inputs.js';
-import { createSession, type ActionDeps } from './session.js';
+import {
+  AGENT_KILL_GRACE_MS,
+  createSession,
+  reportingContext,
+  stateStores,
+  type ActionDeps,
+} from './session.js';
+import { announceOutcome } from './outputs.js';
 import { readStepState, saveStepState } from './step-state.js';
 
 /**
@@ -29,8 +37,20 @@ export async function runPost(deps: ActionDeps): Promise<void> {
   deps.logger.info(
     'The main step did not finish: saving the orchestration state and finalising the reports.',
   );
+  const branch = settings.overrides.baseBranch ?? (await currentBranch(settings.repoDir));
   const redact = await createRunRedactor(settings.repoDir, deps.env, [settings.githubToken]);
-  const session = createSession(settings, context, state.feature, deps, redact, state);
+  const stores = stateStores(settings, context, state.feature, deps, branch);
+  const meta = (await stores.ref?.readMeta()) ?? null;
+  const session = createSession(
+    settings,
+    reportingContext(context, meta),
+    state.feature,
+    deps,
+    stores,
+    redact,
+    meta,
+    state,
+  );
   if (state.phase === 'started') {
     await stopAgents(settings.repoDir, state.feature, deps.logger);
     await session.branches?.push();
@@ -39,12 +59,11 @@ export async function runPost(deps: ActionDeps): Promise<void> {
   }
   const run = await loadRun(settings.repoDir, state.feature, deps.logger);
   // A run that recorded its end is reported as it ended; one cut off mid-way, as cancelled.
-  await session.reporter.finish(run, run && run.status !== 'running' ? 'final' : 'interrupted');
+  const interrupted = !run || run.status === 'running';
+  await session.reporter.finish(run, interrupted ? 'interrupted' : 'final');
+  if (run) announceOutcome(run, interrupted);
   saveStepState('phase', 'done');
 }
-
-/** Grace between SIGTERM and SIGKILL for agents the main step left behind; the post step has little time. */
-const AGENT_KILL_GRACE_MS = 2000;
 
 /**
  * A main step that was killed leaves its agents running (each has its own process group): stop them before the

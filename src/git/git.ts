@@ -29,6 +29,8 @@ export interface GitOptions {
   maxBuffer?: number;
   /** Variables added for this command only (a credential given to one push, never to the repo's config). */
   env?: Record<string, string>;
+  /** Written to git's stdin (`mktree`, `hash-object --stdin`); without it stdin is left open and unused. */
+  input?: string;
 }
 
 export interface GitResult {
@@ -65,7 +67,7 @@ export function tryGit(args: readonly string[], cwd: string, options: GitOptions
       maxBuffer: options.maxBuffer ?? DEFAULT_MAX_BUFFER,
       detached: true,
     };
-    execFile('git', [...args], spawnOptions, (error, stdout, stderr) => {
+    const child = execFile('git', [...args], spawnOptions, (error, stdout, stderr) => {
       if (error === null) return resolve({ exitCode: 0, stdout, stderr });
       const code = (error as { code?: unknown }).code;
       // A plain non-zero exit is an answer; anything else (ENOENT, timeout, maxBuffer) is a failure.
@@ -73,6 +75,7 @@ export function tryGit(args: readonly string[], cwd: string, options: GitOptions
       const reason = error.killed ? 'timed out or was killed' : error.message;
       reject(new GitError(args, cwd, null, stderr, stdout, { cause: error, reason }));
     });
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 

@@ -66,7 +66,14 @@ export interface RunView {
   agents: AgentUsage[];
 }
 
-const RUNNING_LANES: readonly Lane[] = ['claimed', 'in_progress', 'for_review', 'in_review', 'approved'];
+/** Lanes of a WP someone is working on. */
+export const RUNNING_LANES: readonly Lane[] = [
+  'claimed',
+  'in_progress',
+  'for_review',
+  'in_review',
+  'approved',
+];
 
 function wpRow(wp: WPExecution, now: Date): WpRow {
   const last = wp.attempts.at(-1);

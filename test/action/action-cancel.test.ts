@@ -127,28 +127,58 @@ describe('cancelling the action mid-run', () => {
       standIns.gh.checkRuns.length = 0;
       const origin = await makeOrigin(temp, SHOP_FEATURE, simAgents({ duration_ms: 20_000 }));
       const workspace = await cloneWorkspace(temp, origin);
-      const job = await setUpJob({ ...jobOptions(workspace, '1'), runId: '778' });
+      // A key prefix of its own: the cache service is shared with the test above, whose run completed.
+      const options = jobOptions(workspace, '1');
+      const job = await setUpJob({
+        ...options,
+        runId: '778',
+        inputs: { ...options.inputs, 'state-key-prefix': 'sigint' },
+      });
 
       // A real signal to a real process: the runner's cancellation, handled by the entry itself.
+      let signalledAt = 0;
       const main = await runStep(job, 'main', {
         runner: 'source',
         control: (child) => {
           void waitForEvents(workspace, (events) => events.some((e) => e.type === 'attempt_started')).then(
-            () => child.kill('SIGINT'),
+            () => {
+              signalledAt = performance.now();
+              child.kill('SIGINT');
+            },
           );
         },
       });
+      const wrapUpMs = performance.now() - signalledAt;
+      console.log(`SIGINT to the end of the main step: ${Math.round(wrapUpMs)} ms`);
+      // The runner sends SIGTERM 7.5 s after SIGINT; a generous bound, the figure itself goes in the report.
+      expect(wrapUpMs).toBeLessThan(7500);
       expect(main.exitCode).toBe(1);
       expect(main.errors.join('\n')).toMatch(
         /did not complete \(the job was cancelled\): re-run this job to resume\./,
       );
       expect(main.outputs).toMatchObject({
-        status: 'paused',
-        'state-key': 'kitty-orchestrator-001-shop-pr-7-778-1-1',
+        status: 'cancelled',
+        'state-key': 'sigint-001-shop-pr-7-778-1-1',
       });
+      // One wording for a cancelled run everywhere, and nothing left "running".
       const comment = standIns.gh.comments.find((c) => c.body.startsWith(MARKER));
-      expect(comment?.body).toContain('⏸️ Paused');
+      expect(comment?.body).toContain('⏹️ Cancelled');
+      expect(comment?.body).not.toMatch(/\d+ running|🔄/);
+      expect(main.summary).toContain('⏹️ Cancelled');
+      const notices = main.stdout.split('\n').filter((l) => l.startsWith('::notice::'));
+      expect(notices.join('\n')).toMatch(
+        /^::notice::kitty-orchestrator · 001-shop: ⏹️ Cancelled: 0\/3 work packages done/m,
+      );
       expect(standIns.gh.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
+      // Only a WP that started may have a branch on the remote (a worktree prepared ahead does not count).
+      const started = new Set(
+        (await readEvents(workspace))
+          .filter((e) => e.type === 'attempt_started')
+          .map((e) => `001-shop-${e.wp}`),
+      );
+      expect(started.size).toBeGreaterThan(0);
+      for (const branch of originBranches(origin).filter((b) => b !== 'main'))
+        expect(started).toContain(branch);
 
       // main finished its work: the post step adds nothing.
       const requests = standIns.gh.requests.length;
@@ -156,7 +186,7 @@ describe('cancelling the action mid-run', () => {
       expect(post.exitCode).toBe(0);
       expect(standIns.gh.requests.length).toBe(requests);
       expect(standIns.cacheService.keys().filter((k) => k.includes('-778-'))).toEqual([
-        'kitty-orchestrator-001-shop-pr-7-778-1-1',
+        'sigint-001-shop-pr-7-778-1-1',
       ]);
     },
     E2E_TIMEOUT_MS,

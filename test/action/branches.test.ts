@@ -37,8 +37,13 @@ async function cloneWithOrigin(): Promise<{ origin: string; clone: string }> {
 describe('createBranchSync with real git', () => {
   it('pushes WP branches and base refs that moved, then fetches them into a fresh clone', async () => {
     const { origin, clone } = await cloneWithOrigin();
-    git(clone, 'branch', '001-demo-WP01');
     git(clone, 'update-ref', 'refs/kitty-orchestrator/base/001-demo-WP01', 'HEAD');
+    git(clone, 'checkout', '-q', '-b', '001-demo-WP01');
+    git(clone, 'commit', '-q', '--allow-empty', '-m', 'WP01 work');
+    git(clone, 'checkout', '-q', 'main');
+    // WP02's worktree was prepared ahead, but the WP never started: its branch is still at its base.
+    git(clone, 'branch', '001-demo-WP02');
+    git(clone, 'update-ref', 'refs/kitty-orchestrator/base/001-demo-WP02', 'HEAD');
     git(clone, 'branch', 'unrelated');
     const logger = memoryLogger();
     const sync = createBranchSync({ repoDir: clone, slug: '001-demo', logger });

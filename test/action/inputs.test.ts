@@ -31,6 +31,7 @@ describe('parseInputs', () => {
       pushBranches: true,
       stateKeyPrefix: 'kitty-orchestrator',
       allowForkPrs: false,
+      warnings: [],
     });
     expect([...settings.reports]).toEqual(['comment', 'check-run', 'summary', 'escalation']);
   });
@@ -48,6 +49,15 @@ describe('parseInputs', () => {
     expect(() => parseInputs({ ...defaults(), 'max-usd': '0' }, '/w')).toThrow(
       'input "max-usd" must be above 0',
     );
+  });
+
+  it('raises a report interval under 5 s to 5 s, with a warning naming the input', () => {
+    const settings = parseInputs({ ...defaults(), 'report-interval-seconds': '0' }, '/work/ws');
+    expect(settings.reportIntervalSeconds).toBe(5);
+    expect(settings.warnings).toEqual([
+      'input "report-interval-seconds" is 0, below the floor of 5: using 5 (GitHub allows about 500 content writes an hour)',
+    ]);
+    expect(parseInputs({ ...defaults(), 'report-interval-seconds': '5' }, '/').warnings).toEqual([]);
   });
 
   it('maps every engine input to its override, coercing numbers, lists and commands', () => {

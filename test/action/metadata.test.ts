@@ -9,6 +9,7 @@ import { OUTPUT_DEFAULTS } from '../../src/action/outputs.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 interface ActionYml {
+  description: string;
   inputs: Record<string, { description: string; default?: string; required?: boolean }>;
   outputs: Record<string, { description: string }>;
   runs: Record<string, string>;
@@ -68,6 +69,26 @@ describe('action.yml is the contract', () => {
     // The runner substitutes the expression; any token string stands in for it here.
     raw['github-token'] = 'ghs_x';
     expect(() => parseInputs(raw as Record<string, string>, '/ws')).not.toThrow();
+  });
+
+  it('has a description the Marketplace accepts (under 125 characters)', async () => {
+    const yml = await actionYml();
+    expect(yml.description.length).toBeGreaterThan(20);
+    expect(yml.description.length).toBeLessThan(125);
+  });
+
+  it('never pastes an output expression into a `run:` script in the docs', async () => {
+    const docs = await Promise.all(
+      ['README.md', 'docs/action.md'].map((file) => readFile(path.join(ROOT, file), 'utf8')),
+    );
+    const runLines = docs
+      .join('\n')
+      .split('\n')
+      .filter((line) => /^\s*run:/.test(line));
+    expect(runLines.length).toBeGreaterThan(0);
+    for (const line of runLines) expect(line).not.toMatch(/\$\{\{\s*steps\./);
+    // Relative links from the README stay inside the repository (scripts/check-links checks they resolve).
+    expect(docs[0]).not.toMatch(/\]\(\.\.\//);
   });
 
   it('runs main and post from the one committed bundle, post always', async () => {

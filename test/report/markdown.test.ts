@@ -68,6 +68,45 @@ describe('renderComment', () => {
   });
 });
 
+describe('renderComment at scale', () => {
+  /** `done` done WPs then `open` failed ones, each with a long title and error. */
+  function scaledRun(done: number, open: number) {
+    const base = hugeRun(done + open);
+    const wps = Object.values(base.workPackages).map((wp, i) =>
+      i < done
+        ? { ...wp, lane: 'done' as const, lastError: null, reviewAgent: 'codex', reviewRounds: 2 }
+        : wp,
+    );
+    return orchestrationRun(wps, { status: 'paused', completedAt: NOW.toISOString() });
+  }
+
+  it('folds done WPs into <details> only past the threshold, open ones first', () => {
+    const ten = renderComment(toRunView(scaledRun(10, 2), NOW), final);
+    expect(ten).not.toContain('<details>');
+    const eleven = renderComment(toRunView(scaledRun(11, 2), NOW), final);
+    expect(eleven).toContain('<details><summary>✅ 11 work packages done</summary>');
+    expect(eleven.indexOf('| WP0012 |')).toBeLessThan(eleven.indexOf('<details>'));
+    expect(eleven.indexOf('| WP0001 |')).toBeGreaterThan(eleven.indexOf('<details>'));
+    expect(eleven).toMatch(/\| WP0001 \| [^|]+ \| ✅ done \| claude-code \| codex \| 0 \| 2 \|/);
+  });
+
+  it('lists all 200 WPs of a large feature within GitHub\u2019s comment limit', () => {
+    const body = renderComment(toRunView(scaledRun(150, 50), NOW), final);
+    expect(body.length).toBeLessThanOrEqual(LIMITS.comment);
+    expect(body).not.toContain('not shown here');
+    for (const id of ['WP0001', 'WP0150', 'WP0151', 'WP0200']) expect(body).toContain(`| ${id} |`);
+  });
+
+  it('shows nothing as running once the run stopped', () => {
+    // A run killed mid-way: the log still says running, the post step reports it interrupted.
+    const body = renderComment(toRunView(mixedRun(), NOW), { ...final, phase: 'interrupted' });
+    expect(body).toContain('⏹️ Cancelled');
+    expect(body).not.toMatch(/running|in review/);
+    expect(body).toContain('1 stopped');
+    expect(body).toMatch(/\| WP02 \| [^|]+ \| ⏹️ stopped \|/);
+  });
+});
+
 describe('renderCheckRunOutput', () => {
   it('puts the table in the summary and review findings in the text (snapshot)', () => {
     const run = mixedRun();

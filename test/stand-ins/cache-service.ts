@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ARTIFACT_SERVICE, ArtifactStore, runtimeTokenWithScope } from './artifact-store.js';
 
 /**
  * A local Actions cache service, v2 protocol, for the real `@actions/cache` library:
@@ -30,6 +31,10 @@ const ACCOUNT_HOST = 'kittycache.blob.core.windows.net';
 export class CacheServiceStandIn {
   readonly entries: Entry[] = [];
   readonly blobs = new Map<string, Buffer>();
+  /** Staged blocks of block-blob uploads (the artifact client's), by blob and block id. */
+  private readonly blocks = new Map<string, Buffer>();
+  /** The artifact service under the same results URL, as in production. */
+  readonly artifacts = new ArtifactStore((blob) => this.signedUrl(blob, 'w'));
   /** RPCs and blob requests, in order, e.g. `CreateCacheEntry 200`, `PUT blob 201`. */
   readonly log: string[] = [];
   readonly violations: string[] = [];
@@ -48,6 +53,12 @@ export class CacheServiceStandIn {
   /** Keys of finalised entries, oldest first. */
   keys(): string[] {
     return this.entries.filter((e) => e.finalized).map((e) => e.key);
+  }
+
+  /** Forget every entry, as GitHub's eviction after 7 days unused does. */
+  evictAll(): void {
+    this.entries.length = 0;
+    this.blobs.clear();
   }
 
   /** Environment that points `@actions/cache` at this service (merge into the action's env). */
@@ -97,12 +108,19 @@ export class CacheServiceStandIn {
 
   private async handleRpc(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = JSON.parse((await readBody(req)).toString('utf8') || '{}') as Record<string, unknown>;
-    const method = (req.url ?? '').startsWith(SERVICE) ? (req.url ?? '').slice(SERVICE.length) : '';
+    const url = req.url ?? '';
+    const artifact = url.startsWith(ARTIFACT_SERVICE);
+    const method = url.startsWith(SERVICE)
+      ? url.slice(SERVICE.length)
+      : artifact
+        ? url.slice(ARTIFACT_SERVICE.length)
+        : '';
     let reply: { status: number; body: unknown };
     if (req.headers.authorization !== `Bearer ${this.runtimeToken}`) {
       this.violations.push(`${method}: bad authorization ${req.headers.authorization ?? 'none'}`);
       reply = { status: 401, body: { code: 'unauthenticated', msg: 'invalid token' } };
-    } else if (method === 'CreateCacheEntry') reply = this.create(body);
+    } else if (artifact) reply = this.artifacts.handle(method, body, (blob) => this.blobs.get(blob)?.length);
+    else if (method === 'CreateCacheEntry') reply = this.create(body);
     else if (method === 'FinalizeCacheEntryUpload') reply = this.finalize(body);
     else if (method === 'GetCacheEntryDownloadURL') reply = this.lookup(body);
     else reply = { status: 404, body: { code: 'bad_route', msg: `no method ${method}` } };
@@ -189,8 +207,25 @@ export class CacheServiceStandIn {
       return reply(403, { 'x-ms-error-code': 'AuthenticationFailed' });
     }
     if (method === 'PUT') {
-      if (url.searchParams.has('comp')) {
-        this.violations.push(`PUT ${url.search}: block uploads are not supported by the stand-in`);
+      const comp = url.searchParams.get('comp');
+      if (comp === 'block') {
+        this.blocks.set(`${blob}/${url.searchParams.get('blockid') ?? ''}`, body);
+        return reply(201, { 'content-md5': '' });
+      }
+      if (comp === 'blocklist') {
+        const ids = [...body.toString('utf8').matchAll(/<(?:Latest|Uncommitted|Committed)>([^<]*)</g)].map(
+          (m) => m[1]!,
+        );
+        const parts = ids.map((id) => this.blocks.get(`${blob}/${id}`));
+        if (parts.some((p) => p === undefined)) {
+          this.violations.push(`PUT ${url.search}: commits a block that was never staged`);
+          return reply(400, { 'x-ms-error-code': 'InvalidBlockList' });
+        }
+        this.blobs.set(blob, Buffer.concat(parts as Buffer[]));
+        return reply(201, { etag: `"0x${blob}"`, 'last-modified': new Date().toUTCString() });
+      }
+      if (comp !== null) {
+        this.violations.push(`PUT ${url.search}: not supported by the stand-in`);
         return reply(400, { 'x-ms-error-code': 'UnsupportedQueryParameter' });
       }
       this.blobs.set(blob, body);
@@ -235,7 +270,7 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer> {
 }
 
 export async function startCacheService(
-  runtimeToken = 'runtime-token-for-tests',
+  runtimeToken = runtimeTokenWithScope(),
 ): Promise<CacheServiceStandIn> {
   const service = new CacheServiceStandIn(runtimeToken);
   await service.listen();

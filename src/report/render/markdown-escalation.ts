@@ -1,5 +1,5 @@
 import { codeBlock, cutHard, escapeInline, fitItems } from './markdown-text.js';
-import type { ReportContext } from './markdown-state.js';
+import { wpLinkList, type ReportContext } from './markdown-state.js';
 
 /** What the escalation comment says about a WP that failed every agent. */
 export interface EscalationInput {
@@ -67,13 +67,31 @@ export function renderEscalation(input: EscalationInput, ctx: ReportContext): st
       escalationMarker(input.feature, input.wpId),
       `### ⚠️ kitty-orchestrator · \`${input.feature}\` · ${input.wpId} failed every agent`,
       `**${input.wpId} · ${escapeInline(input.title, 120)}**: ${escapeInline(input.reason, 1000)}`,
+      ctx.links ? `Open: ${wpLinkList(ctx.links, input.wpId).join(' · ')}` : '',
       attemptsTable(input),
       logSection(input.logTail, lines),
       '**To resume**: fix the cause (for example an agent\u2019s API key, quota or model, or the WP\u2019s prompt), ' +
-        'then re-run this job. The orchestrator restores its state from the Actions cache: finished work packages ' +
+        'then re-run this job (or run the workflow again by any trigger for this branch). The orchestrator restores ' +
+        'its state from the Actions cache or the state ref it pushes: finished work packages ' +
         `are not run again and ${input.wpId} starts over, with its dependents.` +
         (ctx.runUrl ? ` [Workflow run](${ctx.runUrl})` : ''),
-    ].join('\n\n');
+    ]
+      .filter((part) => part !== '')
+      .join('\n\n');
   const text = fitItems(render, lineCount, COMMENT_LIMIT, '_(cut to fit GitHub\u2019s size limit)_');
   return cutHard(text, COMMENT_LIMIT, '_(cut to fit GitHub\u2019s size limit)_');
+}
+
+/** The escalation comment once its WP got done after all: edited in place, so nobody acts on a stale alarm. */
+export function renderEscalationResolved(
+  input: { feature: string; wpId: string; title: string },
+  ctx: ReportContext,
+): string {
+  return [
+    escalationMarker(input.feature, input.wpId),
+    `### ✅ kitty-orchestrator · \`${input.feature}\` · ${input.wpId} resolved`,
+    `**${input.wpId} · ${escapeInline(input.title, 120)}** failed every agent earlier; a later run completed it ` +
+      `(${ctx.now.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}). Nothing to do here any more.` +
+      (ctx.runUrl ? ` [Workflow run](${ctx.runUrl})` : ''),
+  ].join('\n\n');
 }

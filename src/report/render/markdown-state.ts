@@ -13,6 +13,31 @@ export interface ReportContext {
   runUrl: string | null;
   /** ISO time the report is made (a parameter, so renderers stay pure). */
   now: string;
+  /** Where a WP's branch, diff and logs can be opened; absent outside Actions or without pushed branches. */
+  links?: WpLinks | null;
+}
+
+export interface WpLinks {
+  /** `https://github.com/<owner>/<repo>`. */
+  repoUrl: string;
+  /** The branch WPs branch off, for the compare view. */
+  base: string;
+  /** A WP's branch is `<branchPrefix><WP id>`. */
+  branchPrefix: string;
+  /** Artifact URLs of WPs whose logs were uploaded, by WP id. */
+  logs: Readonly<Record<string, string>>;
+}
+
+/** A WP's branch, its compare view against the base, and its logs artifact (when uploaded), as markdown links. */
+export function wpLinkList(links: WpLinks, wpId: string): string[] {
+  const branch = `${links.branchPrefix}${wpId}`;
+  const list = [
+    `[branch](${links.repoUrl}/tree/${encodeURI(branch)})`,
+    `[diff](${links.repoUrl}/compare/${encodeURI(links.base)}...${encodeURI(branch)})`,
+  ];
+  const logs = links.logs[wpId];
+  if (logs) list.push(`[logs](${logs})`);
+  return list;
 }
 
 /** What a reader needs to know at a glance, derived from the run's status, its WPs and the phase. */
@@ -75,12 +100,15 @@ export function resumeHint(state: RunState): string {
     case 'needs_attention':
       return (
         '**To resume**: fix the cause (an agent\u2019s key, quota or the WP\u2019s prompt), then re-run this job. ' +
-        'State is restored from the Actions cache: finished work packages are not run again.'
+        'State is restored from the Actions cache or the state ref: finished work packages are not run again.'
       );
     case 'paused':
     case 'failed':
     case 'cancelled':
-      return '**To resume**: re-run this job. State is restored from the Actions cache: finished work packages are not run again.';
+      return (
+        '**To resume**: re-run this job, or run the workflow for this branch by any trigger. State is restored ' +
+        'from the Actions cache or the state ref: finished work packages are not run again.'
+      );
   }
 }
 

@@ -1,7 +1,15 @@
 import type { ReviewFinding } from '../../agents/types.js';
-import type { RunView, WpRow } from '../view-model.js';
+import { RUNNING_LANES, type RunView, type WpRow } from '../view-model.js';
 import { clip, escapeInline, fitItems, formatCost, formatCount, formatDuration } from './markdown-text.js';
-import { laneLabel, resumeHint, runState, stateHeadline, type ReportContext } from './markdown-state.js';
+import {
+  laneLabel,
+  resumeHint,
+  runState,
+  stateHeadline,
+  wpLinkList,
+  type ReportContext,
+  type WpLinks,
+} from './markdown-state.js';
 
 export {
   checkRunConclusion,
@@ -10,7 +18,12 @@ export {
   type ReportPhase,
   type RunState,
 } from './markdown-state.js';
-export { escalationMarker, renderEscalation, type EscalationInput } from './markdown-escalation.js';
+export {
+  escalationMarker,
+  renderEscalation,
+  renderEscalationResolved,
+  type EscalationInput,
+} from './markdown-escalation.js';
 
 /**
  * GitHub's size limits (characters for comments and check runs, bytes for the job summary), with a margin:
@@ -36,23 +49,89 @@ export function commentMarker(feature: string): string {
 }
 
 const TABLE_HEAD =
-  '| WP | Title | Lane | Agent | Attempt | Duration | Cost | Notes |\n| --- | --- | --- | --- | ---: | ---: | ---: | --- |';
+  '| WP | Title | Lane | Implementer | Reviewer | Attempts | Review rounds | Duration | Cost | Notes |\n' +
+  '| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- |';
 
-function tableRow(row: WpRow): string {
-  const note = row.lastError ? escapeInline(row.lastError, 80) : '';
-  const attempt = row.reviewRounds > 0 ? `${row.attempt} (${row.reviewRounds} review)` : String(row.attempt);
-  return `| ${row.id} | ${escapeInline(row.title, 60)} | ${laneLabel(row.lane)} | ${row.agent ?? '—'} | ${attempt} | ${formatDuration(row.durationMs)} | ${formatCost(row.costUsd)} | ${note} |`;
+/** Done WPs beyond this many are folded into a `<details>` block: the open ones are what a reader looks for. */
+export const DONE_FOLD_THRESHOLD = 10;
+
+/** A WP that was running when the run stopped is not running any more: it shows as stopped. */
+function rowLane(row: WpRow, stopped: boolean): string {
+  return stopped && RUNNING_LANES.includes(row.lane) ? '⏹️ stopped' : laneLabel(row.lane);
 }
 
-/** The WP table with its first `count` rows and a note for the rest. */
-function wpTable(rows: readonly WpRow[], count: number, elsewhere: string): string {
-  const lines = [TABLE_HEAD, ...rows.slice(0, count).map(tableRow)];
+/** A row's links: only for a WP that started (a branch exists), and only when the renderer has them. */
+function rowLinks(row: WpRow, links: WpLinks | null): string {
+  if (!links || (row.attempt === 0 && row.lane !== 'done')) return '';
+  return wpLinkList(links, row.id).join(' · ');
+}
+
+function tableRow(row: WpRow, stopped: boolean, links: WpLinks | null): string {
+  const note = [rowLinks(row, links), row.lastError ? escapeInline(row.lastError, 80) : '']
+    .filter(Boolean)
+    .join(' · ');
+  const cells = [
+    row.id,
+    escapeInline(row.title, 60),
+    rowLane(row, stopped),
+    row.implementer ?? '—',
+    row.reviewer ?? '—',
+    String(row.attempt),
+    String(row.reviewRounds),
+    formatDuration(row.durationMs),
+    formatCost(row.costUsd),
+    note,
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+/**
+ * The WP table with its first `count` rows and a note for the rest. Past DONE_FOLD_THRESHOLD done WPs, the open
+ * ones come first and the done ones go into a folded `<details>` block under them.
+ */
+function wpTable(
+  rows: readonly WpRow[],
+  count: number,
+  elsewhere: string,
+  stopped: boolean,
+  links: WpLinks | null,
+): string {
+  const done = rows.filter((row) => row.lane === 'done');
+  // Folded done rows go without links: 200 WPs' links alone would not fit in a comment.
+  const table = (some: readonly WpRow[], withLinks = links) =>
+    [TABLE_HEAD, ...some.map((row) => tableRow(row, stopped, withLinks))].join('\n');
+  const parts: string[] = [];
+  if (done.length > DONE_FOLD_THRESHOLD) {
+    const open = rows.filter((row) => row.lane !== 'done');
+    const shownDone = done.slice(0, Math.max(0, count - open.length));
+    if (open.length) parts.push(table(open.slice(0, count)));
+    if (shownDone.length) {
+      const summary = `✅ ${done.length} work packages done`;
+      parts.push(`<details><summary>${summary}</summary>\n\n${table(shownDone, null)}\n\n</details>`);
+    }
+  } else {
+    parts.push(table(rows.slice(0, count)));
+  }
   if (count < rows.length) {
-    lines.push(
-      '',
+    parts.push(
       `_… and ${rows.length - count} more work packages not shown here (size limit); ${elsewhere}._`,
     );
   }
+  return parts.join('\n\n');
+}
+
+/** Who did what over the run: one row per agent, both roles together. */
+function agentTable(view: RunView): string {
+  if (view.agents.length === 0) return '';
+  const lines = [
+    '| Agent | Roles | Attempts | Succeeded | Failed | Cost | Tokens in / out |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    ...view.agents.map(
+      (a) =>
+        `| ${escapeInline(a.agent, 40)} | ${a.roles.join(', ')} | ${a.attempts} | ${a.succeeded} | ${a.failed} | ` +
+        `${formatCost(a.costUsd)} | ${formatCount(a.tokens.input)} / ${formatCount(a.tokens.output)} |`,
+    ),
+  ];
   return lines.join('\n');
 }
 
@@ -61,9 +140,10 @@ function heading(view: RunView, ctx: ReportContext): string {
 }
 
 function totalsLine(view: RunView, ctx: ReportContext): string {
+  const stopped = runState(view, ctx.phase) !== 'running';
   const parts = [
     `**${view.done}/${view.total} done**`,
-    `${view.running} running`,
+    ...(!stopped ? [`${view.running} running`] : view.running > 0 ? [`${view.running} stopped`] : []),
     `${view.failed} failed`,
     `${view.blocked} blocked`,
     `elapsed ${formatDuration(view.elapsedMs)}`,
@@ -112,7 +192,8 @@ function body(view: RunView, ctx: ReportContext, count: number, elsewhere: strin
     heading(view, ctx),
     totalsLine(view, ctx),
     messageBlock(view, ctx),
-    wpTable(view.rows, count, elsewhere),
+    wpTable(view.rows, count, elsewhere, runState(view, ctx.phase) !== 'running', ctx.links ?? null),
+    agentTable(view),
     footer(view, ctx),
   ]
     .filter((part) => part !== '')
