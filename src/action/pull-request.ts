@@ -1,6 +1,6 @@
 import type { Logger } from '../engine/types.js';
 import { errorMessage } from '../errors.js';
-import type { GitHubClient } from '../github/client.js';
+import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from '../github/client.js';
 import type { RunContext } from './context.js';
 
 /**
@@ -27,4 +27,17 @@ export async function withPullRequest(
     logger.warn(`Could not look up pull request #${context.pullNumber}: ${errorMessage(error)}`);
     return context;
   }
+}
+
+/** A client for that lookup, only when one is needed: an event about a PR that did not carry the PR. */
+export function lookupClient(
+  token: string,
+  context: RunContext,
+  deps: {
+    logger: Logger;
+    createClient?: ((token: string, options: GitHubClientOptions) => GitHubClient) | undefined;
+  },
+): GitHubClient | null {
+  if (context.pullNumber === null || context.pullRepos !== null || !token) return null;
+  return (deps.createClient ?? createGitHubClient)(token, { baseUrl: context.apiUrl, logger: deps.logger });
 }

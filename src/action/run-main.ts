@@ -6,9 +6,8 @@ import { createRunRedactor } from '../git/credentials.js';
 import type { Redact } from '../redact.js';
 import { runFeature } from '../run-feature.js';
 import type { OrchestrationRun } from '../state/types.js';
-import { createGitHubClient, type GitHubClient } from '../github/client.js';
 import { forkRefusal, readRunContext, type RunContext } from './context.js';
-import { withPullRequest } from './pull-request.js';
+import { lookupClient, withPullRequest } from './pull-request.js';
 import { agentEnv, maskSecrets } from './env.js';
 import { readSettings, type ActionSettings } from './inputs.js';
 import { announceOutcome, setDefaultOutputs, setOutput, setRunOutputs } from './outputs.js';
@@ -36,7 +35,7 @@ export async function runMain(deps: ActionDeps & { signal: AbortSignal }): Promi
   settings.warnings.forEach((warning) => deps.logger.warn(warning));
   const context = await withPullRequest(
     payloadContext,
-    lookupClient(settings, payloadContext, deps),
+    lookupClient(settings.githubToken, payloadContext, deps),
     deps.logger,
   );
   const refusal = forkRefusal(context, settings.allowForkPrs);
@@ -71,15 +70,6 @@ export async function runMain(deps: ActionDeps & { signal: AbortSignal }): Promi
   const message = redact(failureMessage(run, deps.signal, context));
   if (Object.values(run.workPackages).some((wp) => wp.lane === 'failed')) setOutput('escalation', message);
   throw new KittyError(run.status === 'paused' ? 'escalation' : 'state', message);
-}
-
-/** A client for the PR lookup, when an event about a PR did not carry the PR (the session makes its own). */
-function lookupClient(settings: ActionSettings, context: RunContext, deps: ActionDeps): GitHubClient | null {
-  if (context.pullNumber === null || context.pullRepos !== null || !settings.githubToken) return null;
-  return (deps.createClient ?? createGitHubClient)(settings.githubToken, {
-    baseUrl: context.apiUrl,
-    logger: deps.logger,
-  });
 }
 
 /**

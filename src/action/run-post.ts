@@ -10,6 +10,7 @@ import type { OrchestrationRun } from '../state/types.js';
 import { readRunContext } from './context.js';
 import { maskSecrets } from './env.js';
 import { readSettings } from './inputs.js';
+import { lookupClient, withPullRequest } from './pull-request.js';
 import {
   AGENT_KILL_GRACE_MS,
   createSession,
@@ -31,9 +32,12 @@ export async function runPost(deps: ActionDeps): Promise<void> {
     deps.logger.debug(`post: nothing to do (main step phase ${state.phase ?? 'unset'})`);
     return;
   }
-  const context = readRunContext(deps.env);
-  const settings = readSettings(context.workspace);
+  const payloadContext = readRunContext(deps.env);
+  const settings = readSettings(payloadContext.workspace);
   maskSecrets(deps.env, settings.githubToken, deps.logger);
+  // As in the main step: a check run this step opens goes on the PR's head, for issue_comment too.
+  const client = lookupClient(settings.githubToken, payloadContext, deps);
+  const context = await withPullRequest(payloadContext, client, deps.logger);
   deps.logger.info(
     'The main step did not finish: saving the orchestration state and finalising the reports.',
   );
