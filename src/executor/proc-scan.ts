@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
-import { isDeadState, readProcStat } from './process-tree.js';
+import { liveProcesses, readProcStat } from './process-tree.js';
 
 /**
  * Finding processes by what they are doing rather than by the group they were started in: a process that left
@@ -11,21 +11,8 @@ import { isDeadState, readProcStat } from './process-tree.js';
 
 /** The living processes of this machine we may look at, without ourselves; null when there is no /proc. */
 function livePids(): number[] | null {
-  if (process.platform !== 'linux') return null;
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return null;
-  }
-  const pids: number[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    const stat = pid === process.pid ? null : readProcStat(pid);
-    if (stat && !isDeadState(stat.state)) pids.push(pid);
-  }
-  return pids;
+  const live = liveProcesses();
+  return live === null ? null : live.map(({ pid }) => pid).filter((pid) => pid !== process.pid);
 }
 
 /** The process's working directory, or null when it is gone or not ours to read. */

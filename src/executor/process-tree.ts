@@ -57,19 +57,26 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
  */
 export function groupHasLiveMembers(pgid: number): boolean {
   if (!signalGroup(pgid, 0)) return false;
-  if (process.platform !== 'linux') return true;
+  const live = liveProcesses();
+  return live === null || live.some(({ stat }) => stat.pgrp === pgid);
+}
+
+/** Every living (not zombie) process this machine shows us; null without a readable /proc (not Linux). */
+export function liveProcesses(): { pid: number; stat: ProcStat }[] | null {
+  if (process.platform !== 'linux') return null;
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return true;
+    return null;
   }
+  const live: { pid: number; stat: ProcStat }[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readProcStat(Number(entry));
-    if (stat && stat.pgrp === pgid && !isDeadState(stat.state)) return true;
+    if (stat && !isDeadState(stat.state)) live.push({ pid: Number(entry), stat });
   }
-  return false;
+  return live;
 }
 
 /** Whether one process is alive (exists and is not a zombie). */
@@ -107,7 +114,7 @@ export function readProcStat(pid: number): ProcStat | null {
 }
 
 /** Whether a /proc state letter means the process is gone (a zombie or dead). */
-export function isDeadState(state: string): boolean {
+function isDeadState(state: string): boolean {
   return state === 'Z' || state === 'X' || state === 'x';
 }
 
