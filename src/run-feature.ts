@@ -12,7 +12,8 @@ import type { Logger, RunOutcome } from './engine/types.js';
 import { terminateGroup } from './executor/process-tree.js';
 import { createProcessRunner } from './executor/run-process.js';
 import { readFeature } from './feature/index.js';
-import { createStandaloneHost } from './host/standalone.js';
+import { createHost } from './host/create.js';
+import type { HostKind } from './host/kinds.js';
 import { featureLogDir } from './paths.js';
 import { createRedactor } from './redact.js';
 import { reduce } from './state/reduce.js';
@@ -35,6 +36,8 @@ export interface RunFeatureOptions {
   onAgentLine?: (wpId: string, line: string) => void;
   /** Where secrets to redact and agent binaries are looked up (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Where lanes and worktrees live (default auto: spec-kitty for a 3.x mission with spec-kitty installed). */
+  host?: HostKind;
 }
 
 export { featureLogDir } from './paths.js';
@@ -93,17 +96,19 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
   const store = createFileStore({ repoDir, feature: feature.slug });
   const resume =
     options.resume === 'auto' ? isUnfinished(reduce(await store.load())) : (options.resume ?? false);
+  const runProcess = createProcessRunner({ baseEnv: env });
+  const redact = createRedactor(env);
+  const host = await createHost({
+    ...{ kind: options.host ?? 'auto', repoDir, feature, config, runProcess, redact, env },
+    logger: options.logger,
+  });
   return orchestrate(
     {
       repoDir,
       feature,
       config,
-      host: createStandaloneHost({
-        repoDir,
-        baseBranch: config.base_branch ?? undefined,
-        logger: options.logger,
-      }),
-      runProcess: createProcessRunner({ baseEnv: env }),
+      host,
+      runProcess,
       store,
       logger: options.logger,
       logDir: featureLogDir(repoDir, feature.slug),
@@ -114,7 +119,7 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
     },
     {
       killGroup: (pid) => terminateGroup(pid, KILL_GRACE_MS).then(() => undefined),
-      redact: createRedactor(env),
+      redact,
     },
   );
 }
