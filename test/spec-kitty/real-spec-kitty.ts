@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -127,4 +127,17 @@ export async function missionLanes(project: SpecKittyProject): Promise<Record<st
   const state = await project.api('mission-state', '--mission', project.slug);
   const wps = (state.data as { work_packages: { wp_id: string; lane: string }[] }).work_packages;
   return Object.fromEntries(wps.map((wp) => [wp.wp_id, wp.lane]));
+}
+
+/** Waits until no process runs with its working directory inside `dir` (Linux: /proc/<pid>/cwd). */
+export async function waitForNoProcessIn(dir: string): Promise<void> {
+  const inside = async () => {
+    const pids = (await readdir('/proc').catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
+    for (const pid of pids) {
+      const cwd = await readlink(path.join('/proc', pid, 'cwd')).catch(() => '');
+      if (cwd === dir || cwd.startsWith(`${dir}/`)) return true;
+    }
+    return false;
+  };
+  while (await inside()) await new Promise((r) => setTimeout(r, 100));
 }

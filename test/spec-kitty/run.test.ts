@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runFeature } from '../../src/run-feature.js';
 import { silentLogger, simConfig } from '../engine/harness.js';
@@ -9,7 +10,13 @@ import {
   missionLanes,
   SKIP_MESSAGE,
   type SpecKittyProject,
+  waitForNoProcessIn,
 } from './real-spec-kitty.js';
+import { ourEvents, waitFor } from './our-events.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+/** The lane moves an uninterrupted run makes in spec-kitty for every WP. */
+const MOVES = ['claimed', 'in_progress', 'for_review', 'in_review', 'done'];
 
 const bin = findSpecKitty();
 if (!bin) console.warn(`test/spec-kitty/run.test.ts skipped: ${SKIP_MESSAGE}`);
@@ -127,4 +134,49 @@ describe.skipIf(!bin)('the spec-kitty host against a real spec-kitty 3.2.7', () 
     const touched = events.filter((e) => e.actor === 'kitty-orchestrator').map((e) => e.wp_id);
     expect(new Set(touched)).toEqual(new Set(['WP03']));
   }, 600_000);
+
+  it('kill -9 mid-run, then resume: spec-kitty ends as after an uninterrupted run, no note twice', async () => {
+    // Every role fails its first attempt, so each WP has history notes to send.
+    const p = await project(simConfig({ duration_ms: 1500, fail_first: 1, failure: 'crash' }));
+    const cli = [path.join(ROOT, 'src/cli/main.ts'), 'orchestrate', '-f', p.slug, '--repo', p.dir, '--json'];
+    const child = spawn(process.execPath, ['--import', 'tsx', ...cli], {
+      cwd: ROOT,
+      env: p.env,
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await waitFor(async () => {
+      const log = await ourEvents(p.dir, p.slug);
+      return log.some((e) => e.type === 'lane_changed' && e.lane === 'done');
+    });
+    child.kill('SIGKILL');
+    await exited;
+    const before = await ourEvents(p.dir, p.slug);
+    expect(before.some((e) => e.type === 'run_finished')).toBe(false);
+    // A spec-kitty call the dead process started finishes on its own; the resumed run starts after it.
+    await waitForNoProcessIn(p.dir);
+
+    const { run } = await orchestrate(p, { resume: true });
+    expect(run.status).toBe('completed');
+    expect(await missionLanes(p)).toEqual(ALL_DONE);
+    const events = await p.events();
+    for (const wp of Object.keys(ALL_DONE)) {
+      const moves = events.filter((e) => e.wp_id === wp && e.actor === 'kitty-orchestrator' && e.to_lane);
+      expect(
+        moves.map((e) => e.to_lane),
+        wp,
+      ).toEqual(MOVES);
+    }
+    const notes = events.flatMap((e) => {
+      const note = (e.delta as { note?: string } | undefined)?.note;
+      return e.kind === 'annotation' && typeof note === 'string' ? [note] : [];
+    });
+    const tags = notes.map((n) => /\[kitty-orchestrator [^\]]+\]/.exec(n)?.[0]);
+    expect(new Set(tags).size).toBe(tags.length);
+    const failed = (await ourEvents(p.dir, p.slug)).filter(
+      (e) => e.type === 'attempt_finished' && !e.success,
+    );
+    expect(failed.length).toBeGreaterThan(0);
+    expect(notes).toHaveLength(failed.length);
+  }, 900_000);
 });
