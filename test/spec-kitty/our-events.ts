@@ -1,21 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { createFileStore } from '../../src/state/file-store.js';
 import type { OrchestrationEvent } from '../../src/state/types.js';
 
-/** Our own event log of a feature, as far as it is written (a torn last line is skipped). */
-export async function ourEvents(dir: string, slug: string): Promise<OrchestrationEvent[]> {
-  const file = path.join(dir, '.kittify', 'orchestration', slug, 'events.jsonl');
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((l) => l.trim())
-    .flatMap((l) => {
-      try {
-        return [JSON.parse(l) as OrchestrationEvent];
-      } catch {
-        return [];
-      }
-    });
+/** Our own event log of a feature, as far as it is written. */
+export function ourEvents(dir: string, slug: string): Promise<OrchestrationEvent[]> {
+  return createFileStore({ repoDir: dir, feature: slug }).load();
 }
 
 /** Polls `check` until it holds (an event to wait for, not a time). */
