@@ -18,8 +18,8 @@ import {
 } from '../test/spec-kitty/real-spec-kitty.js';
 import { ourEvents } from '../test/spec-kitty/our-events.js';
 import { runMetrics } from './lib/engine-metrics.js';
-import { ms } from './lib/stats.js';
 
+const seconds = (msValue: number): string => `${(msValue / 1000).toFixed(1)} s`;
 const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 
 async function main(): Promise<void> {
@@ -59,10 +59,10 @@ async function main(): Promise<void> {
           const row = [
             host.padEnd(10),
             run.status.padEnd(9),
-            `makespan ${ms(m.makespanMs)}`,
-            `bound ${ms(m.boundMs)}`,
+            `makespan ${seconds(m.makespanMs)}`,
+            `lower bound ${seconds(m.boundMs)}`,
             `x${(m.makespanMs / m.boundMs).toFixed(2)}`,
-            `(process ${ms(wall)}, incl. start-up and spec-kitty catching up)`,
+            `(whole call ${seconds(wall)}; ${(await project.events()).filter((e) => e.actor === 'kitty-orchestrator').length} spec-kitty records of ours)`,
           ];
           console.log(row.join('  '));
         } finally {
