@@ -20,6 +20,8 @@ async function mission(files: string[]): Promise<Feature> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'kitty-sk-select-'));
   dirs.push(root);
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: root });
+  // As in a real spec-kitty project, whose managed .gitignore lists its lane workspaces.
+  await writeFile(path.join(root, '.gitignore'), '.worktrees/\n');
   const dir = path.join(root, 'kitty-specs', 'demo-01');
   await mkdir(dir, { recursive: true });
   for (const file of files) await writeFile(path.join(dir, file), '{}\n');
