@@ -22,6 +22,7 @@ export default tseslint.config(
       'bin/',
       'test/fake-agents/bin/',
       '.tmp/',
+      '.venv-spec-kitty/',
     ],
   },
   js.configs.recommended,

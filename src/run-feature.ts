@@ -5,8 +5,10 @@ import { isUnfinished } from './engine/start.js';
 import type { Logger, RunOutcome } from './engine/types.js';
 import { killGroup } from './executor/process-tree.js';
 import { createProcessRunner } from './executor/run-process.js';
+import type { ProcessRunner } from './executor/types.js';
 import { readFeature } from './feature/index.js';
-import { createStandaloneHost } from './host/standalone.js';
+import { createHost } from './host/create.js';
+import type { HostKind } from './host/kinds.js';
 import { featureLogDir } from './paths.js';
 import { createRunRedactor } from './git/credentials.js';
 import type { Redact } from './redact.js';
@@ -38,6 +40,8 @@ export interface RunFeatureOptions {
    * allows 7.5 s from its cancel to its own SIGTERM, and the state must be saved within them.
    */
   killGraceMs?: number;
+  /** Where lanes and worktrees live (default auto: spec-kitty for a 3.x mission with spec-kitty installed). */
+  host?: HostKind;
 }
 
 export { featureLogDir } from './paths.js';
@@ -73,17 +77,18 @@ export async function runFeature(options: RunFeatureOptions): Promise<RunOutcome
     options.resume === 'auto' ? isUnfinished(reduce(await store.load())) : (options.resume ?? false);
   const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const runner = createProcessRunner({ baseEnv: env, supervise: true });
+  const runProcess: ProcessRunner = (run) => runner({ killGraceMs, ...run });
+  const host = await createHost({
+    ...{ kind: options.host ?? 'auto', repoDir, feature, config, runProcess, redact, env },
+    logger,
+  });
   return orchestrate(
     {
       repoDir,
       feature,
       config,
-      host: createStandaloneHost({
-        repoDir,
-        baseBranch: config.base_branch ?? undefined,
-        logger,
-      }),
-      runProcess: (run) => runner({ killGraceMs, ...run }),
+      host,
+      runProcess,
       store,
       logger,
       logDir: featureLogDir(repoDir, feature.slug),

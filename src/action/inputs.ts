@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import { z } from 'zod';
 import type { ConfigOverrides } from '../config/merge.js';
 import { KittyError } from '../errors.js';
+import { HOST_KINDS, type HostKind } from '../host/kinds.js';
 
 /**
  * The one place the action reads its inputs (`core.getInput`): raw strings in, one validated settings object
@@ -30,6 +31,7 @@ export const INPUT_NAMES = [
   'max-usd-per-wp',
   'max-tokens',
   'max-tokens-per-wp',
+  'host',
   'github-token',
   'reports',
   'report-interval-seconds',
@@ -57,6 +59,8 @@ export interface ActionSettings {
   /** The repository to run in, absolute. */
   repoDir: string;
   overrides: ConfigOverrides;
+  /** Where lanes and worktrees live (`--host`). */
+  host: HostKind;
   /** '' when none was given: reports that need the API are then skipped. */
   githubToken: string;
   reports: ReadonlySet<ReportKind>;
@@ -178,6 +182,7 @@ const inputSchema = z.object({
   'max-usd-per-wp': unsetIfEmpty(positiveAmount),
   'max-tokens': unsetIfEmpty(wholeNumber(1, Number.MAX_SAFE_INTEGER)),
   'max-tokens-per-wp': unsetIfEmpty(wholeNumber(1, Number.MAX_SAFE_INTEGER)),
+  host: unsetIfEmpty(z.enum(HOST_KINDS, { error: `must be one of ${HOST_KINDS.join(', ')}` })),
   'github-token': z.string().default(''),
   reports: unsetIfEmpty(reportsInput),
   'report-interval-seconds': unsetIfEmpty(wholeNumber(0, 3600)),
@@ -236,6 +241,7 @@ export function parseInputs(raw: Readonly<Record<string, string>>, workspace: st
     feature: p.feature,
     repoDir: path.resolve(workspace, p['working-directory'] || '.'),
     overrides: overridesFrom(p),
+    host: p.host ?? 'auto',
     githubToken: p['github-token'].trim(),
     reports: p.reports ?? new Set(REPORTS),
     reportIntervalSeconds: reportInterval(p['report-interval-seconds'], warnings),

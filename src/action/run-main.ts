@@ -98,6 +98,7 @@ async function orchestrate(
     repoDir: settings.repoDir,
     feature: featureDir,
     overrides: settings.overrides,
+    host: settings.host,
     resume: 'auto',
     signal: deps.signal,
     logger: deps.logger,

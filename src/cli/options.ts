@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FALLBACK_STRATEGIES } from '../config/names.js';
 import type { ConfigOverrides } from '../config/merge.js';
+import { HOST_KINDS } from '../host/kinds.js';
 
 export function positiveInt(value: string): number {
   const n = Number(value);
@@ -37,6 +38,18 @@ export function featureOptions(command: Command, required = true): Command {
   );
   if (required) feature.makeOptionMandatory();
   return command.addOption(feature).option('-r, --repo <dir>', 'repository root', '.');
+}
+
+/** `--host`: where lanes and worktrees live (orchestrate and resume). */
+export function hostOption(command: Command): Command {
+  return command.addOption(
+    new Option(
+      '--host <host>',
+      'standalone (own worktrees), spec-kitty (lanes, claims and lane workspaces through spec-kitty orchestrator-api), or auto: spec-kitty for a spec-kitty 3.x mission when the spec-kitty CLI is found',
+    )
+      .choices(HOST_KINDS)
+      .default('auto'),
+  );
 }
 
 /** The flags that override .kittify/agents.yaml for one run. */

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { HostKind } from '../host/kinds.js';
 import type { ConfigOverrides } from '../config/merge.js';
 import { ABORT_REASON } from '../engine/run.js';
 import type { Logger } from '../engine/types.js';
@@ -17,6 +18,7 @@ export interface SessionOptions {
   feature: string;
   overrides: ConfigOverrides;
   resume: boolean;
+  host?: HostKind;
   json: boolean;
 }
 
@@ -111,6 +113,7 @@ export async function runInTerminal(io: CliIO, options: SessionOptions): Promise
       feature: options.feature,
       overrides: options.overrides,
       resume: options.resume,
+      ...(options.host ? { host: options.host } : {}),
       signal: controller.signal,
       logger,
       env: io.env,

@@ -3,7 +3,7 @@ import { buildGraph, type WorkGraph } from '../graph/work-graph.js';
 import type { Lane, WorkPackage } from '../feature/types.js';
 import { readyWps } from '../scheduler/plan.js';
 import type { Workspace } from '../host/types.js';
-import type { OrchestrationRun } from '../state/types.js';
+import type { OrchestrationEvent, OrchestrationRun } from '../state/types.js';
 import { AgentPool } from './agent-pool.js';
 import { systemClock } from './clock.js';
 import { budgetBreaches, budgetMessage, wpBreach } from './budget.js';
@@ -30,7 +30,8 @@ export async function orchestrate(options: OrchestrateOptions, extras: EngineExt
   const release = await options.store.lock();
   try {
     const history = await options.store.load();
-    const recorder = new Recorder(options.store, history, options.logger, options.onEvent, extras.redact);
+    const recorder = new Recorder(options.store, history, options.logger, observer(options), extras.redact);
+    if (options.resume) replayToHost(options, history);
     await startOrResume(recorder, options, options.resume);
     await stopLeftoverAgents(options.logDir, extras.killGroup);
     const stop = linkedStop(options);
@@ -39,12 +40,31 @@ export async function orchestrate(options: OrchestrateOptions, extras: EngineExt
     } finally {
       stop.dispose();
     }
+    // The host hears of every step before the run is reported finished (spec-kitty's lanes match ours).
+    await options.host.flush?.();
     await recorder.record({ type: 'run_finished', ...finalStatus(options, recorder.run, stop.signal) });
     await recorder.flush();
     return { run: recorder.run };
   } finally {
     await release();
   }
+}
+
+/** The caller's listener, with the host told first (it only queues work; it never blocks the engine). */
+function observer(options: OrchestrateOptions): OrchestrateOptions['onEvent'] {
+  const { host, onEvent } = options;
+  if (!host.observe) return onEvent;
+  return (event, run) => {
+    host.observe?.(event);
+    onEvent?.(event, run);
+  };
+}
+
+/** A resumed run's earlier events, so the host can send what it had not yet sent when the last process died. */
+function replayToHost(options: OrchestrateOptions, history: readonly OrchestrationEvent[]): void {
+  if (!options.host.observe) return;
+  const start = history.findLastIndex((event) => event.type === 'run_started');
+  for (const event of history.slice(Math.max(start, 0))) options.host.observe(event);
 }
 
 function cycleContext(
@@ -239,7 +259,9 @@ function finalStatus(options: OrchestrateOptions, run: OrchestrationRun, signal:
     };
   }
   if (wps.every((wp) => wp.lane === 'done')) {
-    return { status: 'completed' as const, message: `All ${wps.length} work packages are done.` };
+    const next = options.host.nextStep?.(options.feature);
+    const message = `All ${wps.length} work packages are done.${next ? ` Next: ${next}.` : ''}`;
+    return { status: 'completed' as const, message };
   }
   const breaches = budgetBreaches(run, options.config.budget);
   if (breaches.length > 0)

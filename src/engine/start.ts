@@ -5,6 +5,7 @@ import { configHash } from '../config/index.js';
 import { groupHasLiveMembers } from '../executor/process-tree.js';
 import { KittyError } from '../errors.js';
 import type { Lane } from '../feature/types.js';
+import type { StartingLane } from '../host/types.js';
 import type { NewEvent, OrchestrationRun, RunBudget, RunStatus } from '../state/types.js';
 import { pidDir } from './attempt.js';
 import type { Recorder } from './recorder.js';
@@ -66,7 +67,7 @@ export async function startOrResume(
         dependencies,
       })),
     },
-    ...alreadyDone(options, previous),
+    ...alreadyDone(options, previous, await options.host.startingLanes?.(options.feature)),
     ...budgetChange(null, options.config.budget),
   );
 }
@@ -83,14 +84,22 @@ function budgetChange(run: OrchestrationRun | null, budget: RunBudget): NewEvent
   return same ? [] : [{ type: 'budget_set', budget: { ...budget } }];
 }
 
-/** WPs done before this run (by spec-kitty's lanes, or by an earlier run of ours) are not done again. */
-function alreadyDone(options: OrchestrateOptions, previous: OrchestrationRun | null): NewEvent[] {
-  return options.feature.workPackages
-    .filter((wp) => wp.lane === 'done' || previous?.workPackages[wp.id]?.lane === 'done')
-    .map(
-      (wp) =>
-        ({ type: 'lane_changed', wp: wp.id, lane: 'done', reason: 'already done before this run' }) as const,
-    );
+/**
+ * WPs done before this run (by spec-kitty's lanes, or by an earlier run of ours) are not done again; a host
+ * that keeps lanes of its own also names the WPs that are canceled or held by someone else.
+ */
+function alreadyDone(
+  options: OrchestrateOptions,
+  previous: OrchestrationRun | null,
+  hostLanes: ReadonlyMap<string, StartingLane> | undefined,
+): NewEvent[] {
+  return options.feature.workPackages.flatMap((wp): NewEvent[] => {
+    const held = hostLanes?.get(wp.id);
+    if (previous?.workPackages[wp.id]?.lane === 'done' || (!hostLanes && wp.lane === 'done')) {
+      return [{ type: 'lane_changed', wp: wp.id, lane: 'done', reason: 'already done before this run' }];
+    }
+    return held ? [{ type: 'lane_changed', wp: wp.id, lane: held.lane, reason: held.reason }] : [];
+  });
 }
 
 function resumeResets(run: OrchestrationRun): NewEvent[] {

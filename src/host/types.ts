@@ -1,4 +1,5 @@
 import type { Feature, Lane } from '../feature/types.js';
+import type { OrchestrationEvent } from '../state/types.js';
 
 /** A WP's place to work: a git worktree on its own branch. */
 export interface Workspace {
@@ -9,9 +10,15 @@ export interface Workspace {
   baseCommit: string;
 }
 
+/** A lane a WP holds in the host before the run touches it, and why (shown to the user). */
+export interface StartingLane {
+  lane: Lane;
+  reason: string;
+}
+
 /**
- * Where lanes and worktrees live. The standalone host manages its own worktrees with git; a spec-kitty host
- * (later) calls `spec-kitty orchestrator-api` behind the same interface.
+ * Where lanes and worktrees live. The standalone host manages its own worktrees with git; the spec-kitty host
+ * calls `spec-kitty orchestrator-api` behind the same interface.
  */
 export interface Host {
   /** Create (or reuse, on resume) the WP's worktree, based on its dependencies' branches. */
@@ -39,4 +46,15 @@ export interface Host {
   markSubtasksDone(feature: Feature, wpId: string): Promise<void>;
   /** Remove worktrees whose branches are fully merged into the base; returns those kept and why. */
   cleanup(feature: Feature): Promise<{ removed: string[]; kept: { path: string; reason: string }[] }>;
+  /**
+   * WPs the run must not start as planned, by the host's own lanes (done elsewhere, canceled, held by another
+   * actor). Absent: the feature's lanes as read from disk decide.
+   */
+  startingLanes?(feature: Feature): Promise<Map<string, StartingLane>>;
+  /** Told of every recorded event, in order; on resume the unfinished run's earlier events come first. */
+  observe?(event: OrchestrationEvent): void;
+  /** Waits until the host has taken in everything observed (before the run is reported finished). */
+  flush?(): Promise<void>;
+  /** What to do once every WP is done, when the host knows better than "merge the branches". */
+  nextStep?(feature: Feature): string;
 }

@@ -99,6 +99,14 @@ describe('renderSummary', () => {
     expect(summary).toContain('spec-kitty merge');
   });
 
+  it("names the host's next step when the run's closing message gives one (spec-kitty: accept, then merge)", () => {
+    const next = '`spec-kitty accept --mission demo-01`, then `spec-kitty merge --mission demo-01`';
+    const run = { ...completedRun(), message: `All 2 work packages are done. Next: ${next}.` };
+    const summary = renderSummary(toRunView(run, NOW), opts);
+    expect(summary.trimEnd().endsWith(`Next  ${next}`)).toBe(true);
+    expect(summary).not.toContain('dependency order');
+  });
+
   it('tells how to resume a paused run, with the feature as the user named it', () => {
     const summary = renderSummary(toRunView(pausedRun(), NOW), {
       ...opts,

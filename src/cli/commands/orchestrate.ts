@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { featureOptions, overrideOptions, overridesFrom } from '../options.js';
+import { featureOptions, hostOption, overrideOptions, overridesFrom } from '../options.js';
+import type { HostKind } from '../../host/kinds.js';
 import type { CommandFactory } from './types.js';
 
 const EXAMPLES = `
@@ -13,7 +14,7 @@ Examples:
 Exit codes: 0 all done, 3 paused (needs a human), 130 stopped with Ctrl+C, 2 bad input, 1 other errors.`;
 
 export const orchestrateCommand: CommandFactory = (io, setExitCode) =>
-  overrideOptions(featureOptions(new Command('orchestrate')))
+  hostOption(overrideOptions(featureOptions(new Command('orchestrate'))))
     .description('run every work package of a feature through the agents, to done')
     .option('--dry-run', 'show the waves and the agents that would be used, run nothing')
     .option('--json', 'print one JSON object per event instead of the live view')
@@ -38,6 +39,7 @@ export const orchestrateCommand: CommandFactory = (io, setExitCode) =>
           overrides,
           resume: Boolean(flags.resume),
           json: Boolean(flags.json),
+          host: flags.host,
         }),
       );
     });
@@ -50,4 +52,5 @@ interface SeedFlags {
   status?: boolean;
   resume?: boolean;
   abort?: boolean;
+  host: HostKind;
 }

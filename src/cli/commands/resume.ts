@@ -1,9 +1,10 @@
 import { Command } from 'commander';
-import { featureOptions, overrideOptions, overridesFrom } from '../options.js';
+import { featureOptions, hostOption, overrideOptions, overridesFrom } from '../options.js';
+import type { HostKind } from '../../host/kinds.js';
 import type { CommandFactory } from './types.js';
 
 export const resumeCommand: CommandFactory = (io, setExitCode) =>
-  overrideOptions(featureOptions(new Command('resume')))
+  hostOption(overrideOptions(featureOptions(new Command('resume'))))
     .description(
       'continue a feature’s interrupted, paused or aborted run; done work is never redone, failed work is retried',
     )
@@ -18,7 +19,12 @@ Examples:
     )
     .action(
       async (
-        flags: Parameters<typeof overridesFrom>[0] & { repo: string; feature: string; json?: boolean },
+        flags: Parameters<typeof overridesFrom>[0] & {
+          repo: string;
+          feature: string;
+          json?: boolean;
+          host: HostKind;
+        },
       ) => {
         setExitCode(
           await (
@@ -29,6 +35,7 @@ Examples:
             overrides: overridesFrom(flags),
             resume: true,
             json: Boolean(flags.json),
+            host: flags.host,
           }),
         );
       },

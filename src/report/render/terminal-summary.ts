@@ -131,11 +131,14 @@ function rateStyle(agent: AgentUsage): (text: string) => string {
 export function nextStep(view: RunView, featureRef: string, repoRef?: string): string {
   const feature = `${shellQuote(featureRef)}${repoRef === undefined ? '' : ` --repo ${shellQuote(repoRef)}`}`;
   const resume = `kitty-orchestrator resume --feature ${feature}`;
+  // A host that knows the way on (spec-kitty: accept, then merge) wrote it into the run's closing message.
+  const hostNext = /Next: (.+)\.$/.exec(view.message ?? '')?.[1];
   switch (view.status) {
     case 'completed':
       return view.done === view.total
-        ? 'review each WP branch, then merge them into your branch in dependency order ' +
-            '(with spec-kitty lanes: `spec-kitty merge`)'
+        ? (hostNext ??
+            'review each WP branch, then merge them into your branch in dependency order ' +
+              '(with spec-kitty lanes: `spec-kitty merge`)')
         : `the run ended with WPs not done; see above, then \`${resume}\``;
     case 'paused':
     case 'interrupted':
