@@ -17,12 +17,15 @@ const SKIP_DIRS = new Set([
   '.kittify',
 ]);
 
-/** Every `*.md` under `dir`, skipping build output, dependencies and git internals. */
+/** Hidden directories (git internals, virtualenvs such as .venv-spec-kitty, tool caches) are not our docs. */
+const skipped = (name: string): boolean => SKIP_DIRS.has(name) || (name.startsWith('.') && name !== '.github');
+
+/** Every `*.md` under `dir`, skipping build output, dependencies, hidden directories and git internals. */
 export function markdownFiles(dir: string): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name)) found.push(...markdownFiles(full));
+    if (entry.isDirectory() && !skipped(entry.name)) found.push(...markdownFiles(full));
     else if (entry.isFile() && entry.name.endsWith('.md')) found.push(full);
   }
   return found.sort();
