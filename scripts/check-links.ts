@@ -18,7 +18,8 @@ const SKIP_DIRS = new Set([
 ]);
 
 /** Hidden directories (git internals, virtualenvs such as .venv-spec-kitty, tool caches) are not our docs. */
-const skipped = (name: string): boolean => SKIP_DIRS.has(name) || (name.startsWith('.') && name !== '.github');
+const skipped = (name: string): boolean =>
+  SKIP_DIRS.has(name) || (name.startsWith('.') && name !== '.github');
 
 /** Every `*.md` under `dir`, skipping build output, dependencies, hidden directories and git internals. */
 export function markdownFiles(dir: string): string[] {
