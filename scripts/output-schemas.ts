@@ -41,7 +41,8 @@ const dryRun = plan.extend({
 const runView = z.strictObject({
   feature: z.string(),
   run_id: z.string(),
-  status: z.enum(RUN_STATUSES),
+  /** `interrupted`: recorded as running, but its orchestrator is gone (status only). */
+  status: z.enum([...RUN_STATUSES, 'interrupted']),
   elapsed_ms: z.number(),
   done: int,
   total: int,
@@ -53,6 +54,7 @@ const runView = z.strictObject({
   retries: int,
   fallbacks: int,
   message: z.string().nullable(),
+  spend: z.string().nullable().optional().describe('spend against the spending limits, when the run has any'),
   rows: z.array(
     z.strictObject({
       id: z.string(),
@@ -83,10 +85,15 @@ const runView = z.strictObject({
   ),
 });
 
+const probe = z.strictObject({ status: z.enum(PROBE_STATUSES), detail: z.string() });
+
 const roleView = z.strictObject({
   argv: z.array(z.string()),
+  /** Variables the invocation adds to the environment (claude's IS_SANDBOX=1), names as they are. */
+  env: z.record(z.string(), z.string()),
   prompt_delivery: z.enum(['stdin', 'argument', 'file']).nullable(),
   error: z.string().optional(),
+  probe: probe.optional(),
 });
 
 const doctor = z.strictObject({
@@ -94,10 +101,11 @@ const doctor = z.strictObject({
     z.strictObject({
       id: z.string(),
       installed: z.boolean(),
+      built_in: z.boolean(),
       path: z.string().nullable(),
       version: z.string().nullable(),
       roles: z.strictObject({ implementation: roleView, review: roleView }),
-      probe: z.strictObject({ status: z.enum(PROBE_STATUSES), detail: z.string() }).optional(),
+      probe: probe.optional(),
     }),
   ),
 });
@@ -122,6 +130,7 @@ const event = z.discriminatedUnion('type', [
     agent: z.string(),
     attempt: int,
     log_file: z.string(),
+    head: z.string().optional().describe("the WP branch's commit when an implementation attempt started"),
   }),
   z.strictObject({
     ...wpEvent,
@@ -159,6 +168,16 @@ const event = z.discriminatedUnion('type', [
     agent: z.string(),
     until: z.string(),
     reason: z.string(),
+  }),
+  z.strictObject({
+    ...stamped,
+    type: z.literal('budget_set'),
+    budget: z.strictObject({
+      max_usd: z.number().nullable(),
+      max_usd_per_wp: z.number().nullable(),
+      max_tokens: z.number().nullable(),
+      max_tokens_per_wp: z.number().nullable(),
+    }),
   }),
   z.strictObject({ ...wpEvent, type: z.literal('wp_failed'), reason: z.string() }),
   z.strictObject({ ...wpEvent, type: z.literal('wp_blocked'), by: z.string() }),
