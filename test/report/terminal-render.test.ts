@@ -104,7 +104,12 @@ describe('renderSummary', () => {
     const run = { ...completedRun(), message: `All 2 work packages are done. Next: ${next}.` };
     const summary = renderSummary(toRunView(run, NOW), opts);
     // The step wraps between words under `Next`; joined, it is the host's text to the letter.
-    expect(summary.trimEnd().replace(/\n {6}/g, ' ').endsWith(`Next  ${next}`)).toBe(true);
+    expect(
+      summary
+        .trimEnd()
+        .replace(/\n {6}/g, ' ')
+        .endsWith(`Next  ${next}`),
+    ).toBe(true);
     expect(summary).not.toContain('dependency order');
   });
 
