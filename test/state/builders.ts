@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { beforeEach } from 'vitest';
 import type { Lane } from '../../src/feature/types.js';
 import { statePaths } from '../../src/state/file-store.js';
@@ -8,9 +10,23 @@ import { useTempDirs } from '../helpers/feature-fixtures.js';
 export const FEATURE = '001-demo';
 
 /** A fresh repository for each test, and the path of FEATURE's event log in it. */
-export function useStateRepo(): { readonly dir: string; readonly events: string } {
+export interface StateRepo {
+  readonly dir: string;
+  readonly events: string;
+  /** Write the feature's event log as given, byte for byte (torn or corrupt logs included). */
+  writeLog(text: string): Promise<void>;
+}
+
+export function useStateRepo(): StateRepo {
   const tempDir = useTempDirs();
-  const repo = { dir: '', events: '' };
+  const repo = {
+    dir: '',
+    events: '',
+    async writeLog(text: string): Promise<void> {
+      await mkdir(path.dirname(repo.events), { recursive: true });
+      await writeFile(repo.events, text);
+    },
+  };
   beforeEach(async () => {
     repo.dir = await tempDir();
     repo.events = statePaths(repo.dir, FEATURE).events;

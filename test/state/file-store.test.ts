@@ -21,11 +21,6 @@ function line(seq: number, event: NewEvent): string {
   return `${JSON.stringify({ seq, at: '2025-05-05T12:00:00.000Z', ...event })}\n`;
 }
 
-async function writeLog(text: string): Promise<void> {
-  await mkdir(path.dirname(repo.events), { recursive: true });
-  await writeFile(repo.events, text);
-}
-
 describe('file store: the event log', () => {
   it('round-trips events, stamping seq and the injected clock', async () => {
     const a = store();
@@ -53,7 +48,7 @@ describe('file store: the event log', () => {
   it('tolerates a torn last line, leaves it be, and starts the next append on a fresh line', async () => {
     const torn =
       line(1, runStarted('r', ['WP01'])) + line(2, lane('WP01', 'claimed')) + '{"seq":3,"at":"2025-05';
-    await writeLog(torn);
+    await repo.writeLog(torn);
     const events = await store().load();
     expect(events.map((e) => e.seq)).toEqual([1, 2]);
     expect(await readFile(repo.events, 'utf8')).toBe(torn);
@@ -73,7 +68,7 @@ describe('file store: the event log', () => {
   });
 
   it('accepts a last event that lost only its newline', async () => {
-    await writeLog(line(1, runStarted('r', ['WP01'])).trimEnd());
+    await repo.writeLog(line(1, runStarted('r', ['WP01'])).trimEnd());
     const s = store();
     expect(await s.load()).toHaveLength(1);
     await s.append([lane('WP01', 'done')]);
@@ -85,7 +80,7 @@ describe('file store: the event log', () => {
       line(1, runStarted('r', ['WP01'])) +
       '{"seq":2,"at":"2025-05-05T1 garbage\n' +
       line(3, lane('WP01', 'done'));
-    await writeLog(text);
+    await repo.writeLog(text);
     const before = await readFile(repo.events);
     const error = await store()
       .load()
@@ -102,11 +97,11 @@ describe('file store: the event log', () => {
   });
 
   it('refuses lines that parse but are not events, or go back in seq', async () => {
-    await writeLog(line(1, runStarted('r', ['WP01'])) + '[1,2]\n');
+    await repo.writeLog(line(1, runStarted('r', ['WP01'])) + '[1,2]\n');
     await expect(store().load()).rejects.toThrow(
       `${repo.events}:2: not a JSON object (a corrupt state event`,
     );
-    await writeLog(
+    await repo.writeLog(
       line(1, runStarted('r', ['WP01'])) + line(2, lane('WP01', 'claimed')) + line(2, lane('WP01', 'done')),
     );
     await expect(store().load()).rejects.toThrow(
@@ -140,7 +135,7 @@ describe('file store: the event log', () => {
     await writeFile(dir, 'a file where the directory was');
     await expect(s.append([lane('WP01', 'claimed')])).rejects.toThrow(`cannot append to ${repo.events}`);
     await rm(dir);
-    await writeLog(log + line(2, lane('WP01', 'claimed')));
+    await repo.writeLog(log + line(2, lane('WP01', 'claimed')));
     const [next] = await s.append([lane('WP01', 'in_progress')]);
     expect(next!.seq).toBe(3);
     expect((await store().load()).map((e) => e.seq)).toEqual([1, 2, 3]);

@@ -34,17 +34,12 @@ const history: NewEvent[] = [
 ];
 const lines = () => stamp(history).map((e) => JSON.stringify(e));
 
-async function writeLog(text: string): Promise<void> {
-  await mkdir(path.dirname(repo.events), { recursive: true });
-  await writeFile(repo.events, text);
-}
-
 describe('state validated on read', () => {
   it('names file:line: field: what was expected for a wrong-typed event field, exit 2, file untouched', async () => {
     const bad = lines();
     bad[2] = bad[2]!.replace(/"logFile":"[^"]*"/, '"logFile":null');
     const text = `${bad.join('\n')}\n`;
-    await writeLog(text);
+    await repo.writeLog(text);
     const error = await createFileStore({ repoDir: repo.dir, feature: FEATURE })
       .load()
       .catch((e: unknown) => e);
@@ -88,7 +83,7 @@ describe('state validated on read', () => {
         const target = events[index]!;
         const keys = Object.keys(target);
         target[keys[keyIndex % keys.length]!] = replacement;
-        await writeLog(`${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
+        await repo.writeLog(`${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
         try {
           const run = await readStatus({ repoDir: repo.dir, feature: FEATURE });
           if (run) renderSummary(toRunView(run, new Date()), { logDir: '/logs', color: false });
