@@ -4,20 +4,39 @@
  * per run, the makespan against the lower bound max(critical path, total work / slots), where a WP's work is
  * what its agent processes really took, and the orchestrator's own overhead around each agent. Asserts nothing.
  *
- *   npx tsx bench/engine.bench.ts [--sizes 50,100,200,500] [--duration 300] [--jitter 150]
- *                                 [--max-concurrent 4] [--concurrency 8] [--seed 7] [--no-demo] [--keep]
- *                                 [--no-calibration]
+ * Two series: 300 ms agents (jitter 150) on 4 slots, and 3 s agents (jitter 1.5 s) on 16 slots, so
+ * that the whole bench stays around a quarter of an hour on a 2-core machine. Beside each real ratio it
+ * prints the same DAG and measured work simulated without overhead (longest remaining path first, FIFO,
+ * waves with barriers), the orchestrator's CPU per WP, its peak RSS, the git processes it started per WP
+ * (a counting `git` shim on its PATH; the agents' git is not counted) and the dispatch latency.
+ *
+ *   npx tsx bench/engine.bench.ts [--sizes 50,100,200,500,1000] [--duration 300] [--jitter 150]
+ *                                 [--max-concurrent 4] [--concurrency 8]
+ *                                 [--slow-sizes 100,500,1000] [--slow-duration 3000] [--slow-jitter 1500]
+ *                                 [--slow-max-concurrent 16] [--slow-concurrency 32]
+ *                                 [--seed 7] [--no-demo] [--keep] [--no-calibration]
+ *
+ * An empty list (`--sizes ''`, `--slow-sizes ''`) skips that series.
  */
 import { parseArgs } from 'node:util';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import type { BenchFeature, SimSettings } from './lib/bench-repo.js';
 import { calibrate, type Calibration } from './lib/calibrate.js';
-import { runCase, type CaseResult } from './lib/run-case.js';
+import { installGitCounter } from './lib/git-count.js';
+import { runCase, type CaseResult as RunResult } from './lib/run-case.js';
 import { ms, triple } from './lib/stats.js';
 
-interface Options {
+/** One series of runs: the same agent settings over several DAG sizes. */
+interface Series {
+  name: string;
   sizes: number[];
   settings: SimSettings;
+}
+
+interface Options {
+  series: Series[];
   seed: number;
   demo: boolean;
   keep: boolean;
@@ -31,33 +50,51 @@ function wholeNumber(flag: string, value: string, min: number): number {
   return n;
 }
 
+const SERIES_FLAGS = {
+  sizes: { type: 'string', default: '50,100,200,500,1000' },
+  duration: { type: 'string', default: '300' },
+  jitter: { type: 'string' },
+  'max-concurrent': { type: 'string', default: '4' },
+  concurrency: { type: 'string', default: '8' },
+  'slow-sizes': { type: 'string', default: '100,500,1000' },
+  'slow-duration': { type: 'string', default: '3000' },
+  'slow-jitter': { type: 'string' },
+  'slow-max-concurrent': { type: 'string', default: '16' },
+  'slow-concurrency': { type: 'string', default: '32' },
+} as const;
+
+/** One series from its flags (`prefix` '' or 'slow-'); the jitter defaults to half the duration. */
+function readSeries(values: Record<string, string | undefined>, prefix: string): Series {
+  const flag = (name: string): string => values[prefix + name]!;
+  const durationMs = wholeNumber(`${prefix}duration`, flag('duration'), 0);
+  const sizes = flag('sizes') === '' ? [] : flag('sizes').split(',');
+  return {
+    name: `${durationMs} ms agents`,
+    sizes: sizes.map((size) => wholeNumber(`${prefix}sizes`, size.trim(), 1)),
+    settings: {
+      durationMs,
+      jitterMs: wholeNumber(`${prefix}jitter`, values[`${prefix}jitter`] ?? String(durationMs / 2), 0),
+      maxConcurrent: wholeNumber(`${prefix}max-concurrent`, flag('max-concurrent'), 1),
+      concurrency: wholeNumber(`${prefix}concurrency`, flag('concurrency'), 1),
+    },
+  };
+}
+
 function readOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     strict: true,
     options: {
-      sizes: { type: 'string', default: '50,100,200,500' },
-      duration: { type: 'string', default: '300' },
-      jitter: { type: 'string' },
-      'max-concurrent': { type: 'string', default: '4' },
-      concurrency: { type: 'string', default: '8' },
+      ...SERIES_FLAGS,
       seed: { type: 'string', default: '7' },
       'no-demo': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'no-calibration': { type: 'boolean', default: false },
     },
   });
-  const durationMs = wholeNumber('duration', values.duration, 0);
-  const sizes =
-    values.sizes === '' ? [] : values.sizes.split(',').map((s) => wholeNumber('sizes', s.trim(), 1));
+  const strings = values as unknown as Record<string, string | undefined>;
   return {
-    sizes,
-    settings: {
-      durationMs,
-      jitterMs: wholeNumber('jitter', values.jitter ?? String(Math.round(durationMs / 2)), 0),
-      maxConcurrent: wholeNumber('max-concurrent', values['max-concurrent'], 1),
-      concurrency: wholeNumber('concurrency', values.concurrency, 1),
-    },
+    series: [readSeries(strings, ''), readSeries(strings, 'slow-')],
     seed: wholeNumber('seed', values.seed, 0),
     demo: !values['no-demo'],
     keep: values.keep,
@@ -65,11 +102,19 @@ function readOptions(argv: string[]): Options {
   };
 }
 
+/** A case's result with the series it belongs to. */
+interface CaseResult extends RunResult {
+  series: string;
+  slots: number;
+}
+
 const sec = (milliseconds: number): string => `${(milliseconds / 1000).toFixed(2)} s`;
 
 function printCase(r: CaseResult): void {
   const m = r.metrics;
-  console.log(`\n== ${r.label}: ${m.wps} WPs, ${m.invocations} agent runs, status ${r.status}`);
+  console.log(
+    `\n== ${r.label} (${r.series}, ${r.slots} slots): ${m.wps} WPs, ${m.invocations} agent runs, status ${r.status}`,
+  );
   if (r.warnings.length) console.log(`   ${r.warnings.length} warning(s), first: ${r.warnings[0]}`);
   console.log(
     `   makespan ${sec(m.makespanMs)}  bound ${sec(m.boundMs)} = max(critical path ${sec(m.criticalPathMs)}, ` +
@@ -78,6 +123,12 @@ function printCase(r: CaseResult): void {
   console.log(
     `   wall ${sec(r.wallMs)}  ${(m.wps / (r.wallMs / 1000)).toFixed(2)} WPs/s  orchestrator CPU ${sec(r.cpuMs)} ` +
       `(${ms(r.cpuMs / m.wps, 1)} ms/WP), peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+  );
+  const sim = Object.entries(m.simulated).map(([policy, ratio]) => `${policy} ${ratio.toFixed(3)}`);
+  console.log(`   simulated without overhead, makespan / bound: ${sim.join('  ')}`);
+  const top = r.git.top.map(([sub, n]) => `${sub} ${(n / m.wps).toFixed(1)}`).join(', ');
+  console.log(
+    `   git processes started by the orchestrator: ${r.git.total} (${(r.git.total / m.wps).toFixed(1)}/WP: ${top})`,
   );
   const d = r.loopDelay;
   console.log(
@@ -109,66 +160,119 @@ function printCalibration(c: Calibration): void {
   );
 }
 
-function printTable(results: readonly CaseResult[]): void {
-  const head = [
-    'case',
-    'WPs',
-    'makespan',
-    'bound',
-    'ratio',
-    'ready->start med/p95/max',
-    'dispatch p95',
-    'impl->review med/p95/max',
-    'wall',
-    'WPs/s',
+/** One row of the closing table per case. */
+function tableRow(r: CaseResult): string[] {
+  const m = r.metrics;
+  const sim = m.simulated;
+  return [
+    r.label,
+    String(m.wps),
+    String(r.slots),
+    sec(m.makespanMs),
+    sec(m.boundMs),
+    m.ratio.toFixed(3),
+    `${sim['longest-path'].toFixed(3)} / ${sim.fifo.toFixed(3)} / ${sim.waves.toFixed(3)}`,
+    ms(r.cpuMs / m.wps, 1),
+    r.peakRssMb.toFixed(0),
+    (r.git.total / m.wps).toFixed(1),
+    `${ms(m.dispatch.median)} / ${ms(m.dispatch.p95)}`,
+    `${ms(m.reviewDispatch.median)} / ${ms(m.reviewDispatch.p95)}`,
+    (m.wps / (r.wallMs / 1000)).toFixed(2),
   ];
-  const rows = results.map((r) => {
-    const m = r.metrics;
-    return [
-      r.label,
-      String(m.wps),
-      sec(m.makespanMs),
-      sec(m.boundMs),
-      m.ratio.toFixed(3),
-      triple(m.readyToStart),
-      ms(m.dispatch.p95),
-      triple(m.reviewGap),
-      sec(r.wallMs),
-      (m.wps / (r.wallMs / 1000)).toFixed(2),
-    ];
-  });
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
-  console.log(`\n${line(head)}\n${line(widths.map((w) => '-'.repeat(w)))}`);
-  for (const row of rows) console.log(line(row));
 }
+
+const TABLE_HEAD = [
+  'case',
+  'WPs',
+  'slots',
+  'makespan',
+  'bound',
+  'ratio',
+  'simulated LRP / FIFO / waves',
+  'CPU ms/WP',
+  'RSS MB',
+  'git/WP',
+  'dispatch med/p95',
+  'review dispatch med/p95',
+  'WPs/s',
+];
+
+function printTable(results: readonly CaseResult[]): void {
+  const rows = results.map(tableRow);
+  const widths = TABLE_HEAD.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+  console.log(
+    '\nratio = makespan / max(critical path, work / slots); simulated = the same DAG and measured work ' +
+      'with zero overhead; dispatch = later of (WP ready, last slot release) -> attempt_started, ms',
+  );
+  console.log(`${line(TABLE_HEAD)}\n${line(widths.map((w) => '-'.repeat(w)))}`);
+  for (const row of rows) console.log(line(row));
+  printCpuGrowth(results);
+}
+
+/** Per series: CPU per WP of each size against that of its 100-WP case (or its smallest), the flatness figure. */
+function printCpuGrowth(results: readonly CaseResult[]): void {
+  const bySeries = new Map<string, CaseResult[]>();
+  for (const r of results.filter((x) => x.label !== 'demo'))
+    bySeries.set(r.series, [...(bySeries.get(r.series) ?? []), r]);
+  for (const [series, rs] of bySeries) {
+    const base = rs.find((r) => r.metrics.wps === 100) ?? rs[0]!;
+    const perWp = (r: CaseResult): number => r.cpuMs / r.metrics.wps;
+    const cells = rs.map((r) => `${r.metrics.wps}: ${(perWp(r) / perWp(base)).toFixed(2)}`);
+    console.log(`CPU per WP / at ${base.metrics.wps} WPs (${series}): ${cells.join('  ')}`);
+  }
+}
+
+function settingsLine(s: SimSettings): string {
+  return (
+    `duration_ms ${s.durationMs}, jitter_ms ${s.jitterMs}, agents.sim.max_concurrent ${s.maxConcurrent}, ` +
+    `global.concurrency ${s.concurrency} (slots for the bound: ${slotsOf(s)})`
+  );
+}
+
+const slotsOf = (s: SimSettings): number => Math.min(s.maxConcurrent, s.concurrency);
 
 async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2));
-  const s = options.settings;
   console.log(
-    `engine bench: sim agent, single-agent mode (delay 0), duration_ms ${s.durationMs}, jitter_ms ${s.jitterMs}, ` +
-      `agents.sim.max_concurrent ${s.maxConcurrent}, global.concurrency ${s.concurrency} ` +
-      `(slots for the bound: ${Math.min(s.maxConcurrent, s.concurrency)}), DAG seed ${options.seed}; ` +
-      `${os.cpus().length} CPUs, Node ${process.version}`,
+    `engine bench: sim agent, single-agent mode (delay 0), DAG seed ${options.seed}; ` +
+      `${os.cpus().length} CPUs, Node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)}`,
   );
-  const cases: [string, BenchFeature][] = [
-    ...(options.demo ? [['demo', { kind: 'demo' }] as [string, BenchFeature]] : []),
-    ...options.sizes.map((n): [string, BenchFeature] => [
-      `dag-${n}`,
-      { kind: 'dag', wps: n, seed: options.seed },
-    ]),
-  ];
+  for (const series of options.series) console.log(`   ${series.name}: ${settingsLine(series.settings)}`);
+  const shimDir = await mkdtemp(path.join(os.tmpdir(), 'kitty-bench-git-'));
+  const gitCounter = await installGitCounter(shimDir);
   if (options.calibration) printCalibration(await calibrate(60, options.seed));
   const results: CaseResult[] = [];
-  for (const [label, feature] of cases) {
-    const result = await runCase(label, feature, s, options.keep);
-    printCase(result);
-    if (options.keep) console.log(`   repo kept at ${result.repoDir}`);
-    results.push(result);
+  try {
+    for (const series of options.series) {
+      const cases: [string, BenchFeature][] = [
+        ...(options.demo && series === options.series[0] ? [demoCase] : []),
+        ...series.sizes.map((n): [string, BenchFeature] => [
+          `dag-${n}`,
+          { kind: 'dag', wps: n, seed: options.seed },
+        ]),
+      ];
+      for (const [label, feature] of cases) {
+        const result = await runCase(label, feature, series.settings, options.keep, gitCounter);
+        const row = { ...result, series: series.name, slots: slotsOf(series.settings) };
+        printCase(row);
+        if (options.keep) console.log(`   repo kept at ${result.repoDir}`);
+        results.push(row);
+      }
+    }
+  } finally {
+    await rm(shimDir, { recursive: true, force: true });
   }
   printTable(results);
+  console.log(
+    `load average at the end ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 }
+
+const demoCase: [string, BenchFeature] = ['demo', { kind: 'demo' }];
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -4,6 +4,7 @@
  * the wall time at which each attempt's agent printed its first line (taken by the benchmark, not the engine).
  */
 import type { OrchestrationEvent } from '../../src/state/types.js';
+import { SIM_POLICIES, simulate, type SimPolicy } from './simulate.js';
 import { summarize, type Summary } from './stats.js';
 
 type Ev<T extends OrchestrationEvent['type']> = Extract<OrchestrationEvent, { type: T }>;
@@ -27,6 +28,8 @@ export interface RunMetrics {
   boundMs: number;
   /** makespan / bound. */
   ratio: number;
+  /** The same DAG and measured work simulated without overhead, per policy: simulated makespan / bound. */
+  simulated: Record<SimPolicy, number>;
   /** Share of slot-time spent inside agent processes. */
   utilisation: number;
   invocations: number;
@@ -118,6 +121,9 @@ export function runMetrics(input: RunInputs): RunMetrics {
     totalWorkMs,
     boundMs,
     ratio: makespanMs / boundMs,
+    simulated: Object.fromEntries(
+      SIM_POLICIES.map((p) => [p, simulate({ deps, work }, input.slots, p) / boundMs]),
+    ) as Record<SimPolicy, number>,
     utilisation: totalWorkMs / (input.slots * makespanMs),
     invocations: attemptsDone.length,
     ...overhead,

@@ -13,6 +13,7 @@ import { runFeature } from '../../src/run-feature.js';
 import { readEventLog, statePaths } from '../../src/state/file-store.js';
 import type { OrchestrationEvent } from '../../src/state/types.js';
 import { createBenchRepo, type BenchFeature, type SimSettings } from './bench-repo.js';
+import { agentEnv, type GitCounter } from './git-count.js';
 import { runMetrics, type RunMetrics } from './engine-metrics.js';
 
 export interface CaseResult {
@@ -25,6 +26,8 @@ export interface CaseResult {
   loopDelay: { p50: number; p99: number; max: number };
   /** Largest resident set of the orchestrator's process seen at an attempt start: a fork copies its page tables. */
   peakRssMb: number;
+  /** Git processes the orchestrator started (not the agents'), and the most common sub-commands. */
+  git: { total: number; top: [string, number][] };
   warnings: string[];
   metrics: RunMetrics;
   repoDir: string;
@@ -57,17 +60,13 @@ function intendedSleep(settings: SimSettings, wps: ReadonlyMap<string, WorkPacka
   };
 }
 
-/** PATH with only system tools and this Node: no real agent CLI on this machine is ever picked up. */
-function benchEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, PATH: `/usr/bin:/bin:${path.dirname(process.execPath)}` };
-}
-
 /** Run one case; the repo is removed afterwards unless `keep`. */
 export async function runCase(
   label: string,
   feature: BenchFeature,
   settings: SimSettings,
   keep: boolean,
+  gitCounter: GitCounter,
 ): Promise<CaseResult> {
   const repoDir = await mkdtemp(path.join(os.tmpdir(), 'kitty-bench-engine-'));
   try {
@@ -77,6 +76,7 @@ export async function runCase(
     const firstLines = new Map<string, number>();
     const current = new Map<string, string>();
     let peakRss = 0;
+    await gitCounter.take(); // the repo's own set-up is not the run's
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const loop = monitorEventLoopDelay({ resolution: LOOP_TICK_MS });
@@ -85,7 +85,8 @@ export async function runCase(
       repoDir,
       feature: slug,
       logger,
-      env: benchEnv(),
+      // No real agent CLI on this machine is ever picked up, and the agents' git is not counted.
+      env: agentEnv(),
       resume: false,
       onEvent: (e) => {
         if (e.type !== 'attempt_started') return;
@@ -100,6 +101,7 @@ export async function runCase(
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     loop.disable();
+    const git = await gitCounter.take();
     // The histogram holds whole tick intervals: what lies beyond the tick is the time the loop was blocked.
     const late = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_TICK_MS);
     const loopDelay = { p50: late(loop.percentile(50)), p99: late(loop.percentile(99)), max: late(loop.max) };
@@ -120,6 +122,7 @@ export async function runCase(
       cpuMs,
       loopDelay,
       peakRssMb: peakRss / 2 ** 20,
+      git,
       warnings,
       metrics,
       repoDir,
