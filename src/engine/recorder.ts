@@ -1,7 +1,8 @@
 import { redactDeep, type Redact } from '../redact.js';
 import { errorMessage } from '../errors.js';
-import { applyEvent, reduce } from '../state/reduce.js';
+import { foldInPlace, reduce } from '../state/reduce.js';
 import { createThrottledSnapshotWriter, type ThrottledSnapshotWriter } from '../state/snapshot.js';
+import type { Lane } from '../feature/types.js';
 import type { NewEvent, OrchestrationEvent, OrchestrationRun, StateStore } from '../state/types.js';
 import type { Logger } from './types.js';
 
@@ -42,6 +43,9 @@ interface PendingRecord {
  * Appends are group-committed: while one append (a write and an fsync) is in flight, the records that arrive
  * wait together and go to the log in the next single append, in the order they were made. With many WPs
  * recording at once they share fsyncs instead of queueing behind one another's.
+ *
+ * The run is folded in place (its cost per event is the event's, not the run's size): `run` and the run handed
+ * to listeners are the same object, always the latest state. Readers that keep it see it change.
  */
 export class Recorder {
   #run: OrchestrationRun | null;
@@ -50,6 +54,7 @@ export class Recorder {
   /** Settles once every record made so far is settled; null while there is nothing to append. */
   #draining: Promise<void> | null = null;
   readonly #snapshots: ThrottledSnapshotWriter;
+  readonly #laneListeners: ((wp: string, lane: Lane) => void)[] = [];
 
   constructor(
     private readonly store: StateStore,
@@ -78,6 +83,11 @@ export class Recorder {
 
   get hasRun(): boolean {
     return this.#run !== null;
+  }
+
+  /** Be told of every WP whose lane an event changed (a new run tells each WP's lane), as it is folded in. */
+  onLaneChange(listener: (wp: string, lane: Lane) => void): void {
+    this.#laneListeners.push(listener);
   }
 
   /**
@@ -146,9 +156,20 @@ export class Recorder {
 
   #fold(events: OrchestrationEvent[]): void {
     for (const event of events) {
-      const run = applyEvent(this.#run, event);
+      const wp = 'wp' in event && typeof event.wp === 'string' ? event.wp : null;
+      const before = wp === null ? undefined : this.#run?.workPackages[wp]?.lane;
+      const previous = this.#run;
+      const run = foldInPlace(this.#run, event);
       this.#run = run;
-      if (run) this.onEvent?.(event, run);
+      if (!run) continue;
+      if (run !== previous) for (const id of Object.keys(run.workPackages)) this.#tellLane(id);
+      else if (wp !== null && run.workPackages[wp]?.lane !== before) this.#tellLane(wp);
+      this.onEvent?.(event, run);
     }
+  }
+
+  #tellLane(wp: string): void {
+    const lane = this.#run?.workPackages[wp]?.lane;
+    if (lane !== undefined) for (const listener of this.#laneListeners) listener(wp, lane);
   }
 }

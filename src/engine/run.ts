@@ -1,7 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { buildGraph, type WorkGraph } from '../graph/work-graph.js';
-import type { Lane, WorkPackage } from '../feature/types.js';
-import { readyWps } from '../scheduler/plan.js';
+import { buildGraph } from '../graph/work-graph.js';
+import type { WorkPackage } from '../feature/types.js';
 import type { Workspace } from '../host/types.js';
 import type { OrchestrationEvent, OrchestrationRun } from '../state/types.js';
 import { AgentPool } from './agent-pool.js';
@@ -10,6 +9,7 @@ import { budgetBreaches, budgetMessage, wpBreach } from './budget.js';
 import { escalationMessage } from './escalation.js';
 import { Recorder } from './recorder.js';
 import { abortedMessage, startOrResume, stopLeftoverAgents } from './start.js';
+import { Startable } from './startable.js';
 import type { OrchestrateOptions, RunOutcome } from './types.js';
 import { runWorkPackage, type CycleContext } from './wp-cycle.js';
 
@@ -110,22 +110,6 @@ function linkedStop(options: OrchestrateOptions): { signal: AbortSignal; dispose
   };
 }
 
-function lanesOf(run: OrchestrationRun): Map<string, Lane> {
-  return new Map(Object.values(run.workPackages).map((wp) => [wp.wpId, wp.lane]));
-}
-
-/** Lanes of a WP whose cycle was under way; one not running in this process was cut off by a crash or a stop. */
-const IN_FLIGHT: readonly Lane[] = ['claimed', 'in_progress', 'for_review', 'in_review', 'approved'];
-
-/** WPs to start now: cut-off ones first (their dependencies are done), then the ready ones by priority. */
-function startable(ctx: CycleContext, graph: WorkGraph, active: ReadonlyMap<string, unknown>): string[] {
-  const run = ctx.recorder.run;
-  const cutOff = Object.values(run.workPackages)
-    .filter((wp) => IN_FLIGHT.includes(wp.lane) && !active.has(wp.wpId))
-    .map((wp) => wp.wpId);
-  return [...cutOff, ...readyWps(graph, lanesOf(run), new Set(active.keys()))];
-}
-
 /**
  * The scheduling loop: start ready WPs (longest remaining path first) while an implementer is free. Worktrees
  * of the next ready WPs are prepared ahead, without a slot, so a freed slot goes straight to an agent.
@@ -135,11 +119,10 @@ async function schedule(ctx: CycleContext): Promise<void> {
   const byId = new Map<string, WorkPackage>(ctx.feature.workPackages.map((wp) => [wp.id, wp]));
   const active = new Map<string, Promise<void>>();
   const workspaces = new WorkspacePrefetch(ctx);
+  const startable = new Startable(graph, ctx.recorder);
   while (!ctx.signal.aborted) {
     // A WP over a spending limit is not started (the whole run's limit stops every one).
-    const ready = startable(ctx, graph, active).filter(
-      (id) => !wpBreach(ctx.recorder.run, id, ctx.config.budget),
-    );
+    const ready = startable.list(active).filter((id) => !wpBreach(ctx.recorder.run, id, ctx.config.budget));
     workspaces.prepare(ready.slice(0, ctx.config.global.concurrency));
     for (const id of ready) {
       if (active.size >= ctx.config.global.concurrency) break;

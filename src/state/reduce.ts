@@ -14,8 +14,10 @@ import type { OrchestrationEvent, OrchestrationRun, WPExecution } from './types.
 /**
  * The pure reducer: event log -> run snapshot. `applyEvent` folds one event without touching its input
  * (copy-on-write, sharing what did not change); `reduce` folds a whole log and, because every object it
- * builds is private to it, mutates in place so 100k events stay well under a second. Both run the same
- * handlers, so `events.reduce(applyEvent, null)` deep-equals `reduce(events)` (a property test holds us to it).
+ * builds is private to it, mutates in place so 100k events stay well under a second. `foldInPlace` is the same
+ * in-place fold one event at a time, for an owner of a run nobody else writes to (the engine's recorder): its
+ * cost is that of the event, never that of the whole run. All three run the same handlers, so
+ * `events.reduce(applyEvent, null)` deep-equals `reduce(events)` (a property test holds us to it).
  */
 
 const FINISHED_LANES: readonly Lane[] = ['done', 'failed'];
@@ -52,6 +54,27 @@ export function applyEvent(run: OrchestrationRun | null, event: OrchestrationEve
   applyTo(draft, event);
   inFlightOf.set(draft.run, draft.inFlight);
   return draft.run;
+}
+
+/**
+ * Fold one event into `run` by mutating it (and its WPs, attempts and lists), and return it; a `run_started`
+ * returns a new run instead. For a run this caller alone writes: whoever holds it sees it change.
+ */
+export function foldInPlace(
+  run: OrchestrationRun | null,
+  event: OrchestrationEvent,
+): OrchestrationRun | null {
+  if (event.type === 'run_started') return startRun(event);
+  if (!run) return null;
+  const draft: Draft = {
+    run,
+    inPlace: true,
+    inFlight: inFlightOf.get(run) ?? countInFlight(run),
+    wp: (id) => run.workPackages[id],
+  };
+  applyTo(draft, event);
+  inFlightOf.set(run, draft.inFlight);
+  return run;
 }
 
 /**

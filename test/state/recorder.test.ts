@@ -141,3 +141,35 @@ describe('Recorder: group commit', { timeout: 10_000 }, () => {
     expect(Object.values(recorder.run.workPackages).every((wp) => wp.lane === 'in_progress')).toBe(true);
   });
 });
+
+describe('Recorder: lanes and the run it folds', () => {
+  it('tells lane listeners each WP of a new run, then only the lanes an event really changed', async () => {
+    const { recorder } = recorderOver(createFileStore({ repoDir: repo.dir, feature: FEATURE }));
+    const told: string[] = [];
+    recorder.onLaneChange((wp, to) => told.push(`${wp} ${to}`));
+    await recorder.record(runStarted('r', ['WP01', 'WP02']));
+    await recorder.record(lane('WP01', 'in_progress'), started('WP01', 'implementation', 'sim', 1));
+    await recorder.record(lane('WP01', 'in_progress'), lane('WP02', 'done'), {
+      type: 'wp_failed',
+      wp: 'WP01',
+      reason: 'x',
+    });
+    await recorder.flush();
+    expect(told).toEqual(['WP01 planned', 'WP02 planned', 'WP01 in_progress', 'WP02 done', 'WP01 failed']);
+  });
+
+  it('folds in place: the run handed to listeners is the recorder run, always the latest', async () => {
+    const runs: unknown[] = [];
+    const store = createFileStore({ repoDir: repo.dir, feature: FEATURE });
+    const recorder = new Recorder(store, [], { info: () => {}, debug: () => {}, warn: () => {} }, (_e, run) =>
+      runs.push(run),
+    );
+    await recorder.record(runStarted('r', ['WP01']));
+    await recorder.record(lane('WP01', 'done'));
+    await recorder.flush();
+    expect(runs).toHaveLength(2);
+    expect(runs[0]).toBe(recorder.run);
+    expect(runs[1]).toBe(recorder.run);
+    expect(recorder.run.wpsCompleted).toBe(1);
+  });
+});

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CLASSES } from '../../src/agents/types.js';
 import { ROLES } from '../../src/config/schema.js';
 import { LANES } from '../../src/feature/types.js';
-import { applyEvent, reduce } from '../../src/state/reduce.js';
+import { applyEvent, foldInPlace, reduce } from '../../src/state/reduce.js';
 import { RUN_STATUSES, type NewEvent, type OrchestrationRun } from '../../src/state/types.js';
 import { stamp } from './builders.js';
 
@@ -100,6 +100,18 @@ describe('reduce (properties)', () => {
         const reduced = reduce(events);
         const folded = events.reduce<OrchestrationRun | null>((run, e) => applyEvent(run, e), null);
         expect(folded).toEqual(reduced);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('folding in place, from a run that applyEvent built, gives what reduce gives', () => {
+    fc.assert(
+      fc.property(eventLog, fc.nat(60), (events, split) => {
+        // Start in place from a copy-on-write run part-way, as the recorder starts from a reduced history.
+        const head = events.slice(0, split).reduce<OrchestrationRun | null>((r, e) => applyEvent(r, e), null);
+        const folded = events.slice(split).reduce((run, e) => foldInPlace(run, e), structuredClone(head));
+        expect(folded).toEqual(reduce(events));
       }),
       { numRuns: 500 },
     );
