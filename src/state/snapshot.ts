@@ -145,9 +145,11 @@ export interface ThrottledSnapshotWriter {
  */
 export function createThrottledSnapshotWriter(
   store: Pick<StateStore, 'writeSnapshot'>,
-  ms: number,
+  /** The minimum period, or the period for the run about to be written (a bigger run can wait longer). */
+  ms: number | ((run: OrchestrationRun) => number),
   onError?: (error: unknown) => void,
 ): ThrottledSnapshotWriter {
+  const periodOf = typeof ms === 'number' ? () => ms : ms;
   let pending: OrchestrationRun | null = null;
   let inFlight: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;
@@ -176,7 +178,7 @@ export function createThrottledSnapshotWriter(
 
   const kick = (): void => {
     if (inFlight || timer || !pending) return;
-    const wait = lastStart + Math.max(ms, lastDuration * SLOW_WRITE_FACTOR) - Date.now();
+    const wait = lastStart + Math.max(periodOf(pending), lastDuration * SLOW_WRITE_FACTOR) - Date.now();
     if (wait > 0) {
       timer = setTimeout(() => {
         timer = undefined;

@@ -134,6 +134,24 @@ describe('throttled snapshot writer', () => {
     expect(written).toEqual([1, 50]);
   });
 
+  it('asks the period of the run it is about to write: a bigger run waits longer', async () => {
+    const written: number[] = [];
+    const asked: number[] = [];
+    const writer = createThrottledSnapshotWriter(
+      { writeSnapshot: (r) => (written.push(r.lastSeq), Promise.resolve()) },
+      (r) => (asked.push(r.lastSeq), r.lastSeq > 1 ? 60_000 : 0),
+    );
+    writer.write(run(1));
+    await vi.waitFor(() => expect(written).toEqual([1]));
+    for (let n = 2; n <= 5; n++) writer.write(run(n));
+    await new Promise((resolve) => setImmediate(resolve));
+    // Runs after the first get a minute: nothing more is written until flush.
+    expect(written).toEqual([1]);
+    expect(asked.at(-1)).toBe(5);
+    await writer.flush();
+    expect(written).toEqual([1, 5]);
+  });
+
   it('reports failures to onError and rejects flush while the latest snapshot is not on disk', async () => {
     const errors: unknown[] = [];
     let fail = true;
