@@ -129,21 +129,30 @@ async function implement(
   rework: Rework | undefined,
   lease?: Lease,
 ) {
-  await ctx.recorder.record({
-    type: 'lane_changed',
-    wp: wp.id,
-    lane: 'in_progress',
-    ...(rework ? { reason: 'changes requested' } : {}),
-  });
-  let commitsBefore = (await ctx.host.newCommits(ws)).length;
+  // Between a free slot and the agent's start, nothing waits on what it does not need: the lane goes to the log
+  // while git lists the commits, and the first attempt starts from that same list.
+  const [, listed] = await Promise.all([
+    ctx.recorder.record({
+      type: 'lane_changed',
+      wp: wp.id,
+      lane: 'in_progress',
+      ...(rework ? { reason: 'changes requested' } : {}),
+    }),
+    ctx.host.newCommits(ws),
+  ]);
+  let commitsBefore = listed.length;
+  let unchanged: string[] | null = listed;
   const outcome = await runRole(ctx, {
     wpId: wp.id,
     role: 'implementation',
     cwd: ws.path,
     lease,
     beforeAttempt: async () => {
-      await clearLocks(ctx, ws);
-      return { head: (await ctx.host.newCommits(ws))[0] ?? ws.baseCommit };
+      // A retry looks again: the failed attempt may have committed.
+      const known = unchanged;
+      unchanged = null;
+      const [, commits] = await Promise.all([clearLocks(ctx, ws), known ?? ctx.host.newCommits(ws)]);
+      return { head: commits[0] ?? ws.baseCommit };
     },
     // Single-agent mode: the implementer reviews next, so its slot goes straight on to the review.
     keepSlot: (agent) => ctx.pool.reviewsOwnWork(agent),
@@ -182,8 +191,10 @@ async function reviewRound(
   summary: string,
   lease: Lease | undefined,
 ) {
-  await ctx.recorder.record({ type: 'lane_changed', wp: wp.id, lane: 'in_review' });
-  const diff = await ctx.host.diff(ws).catch((error: unknown) => {
+  const [, diff] = await Promise.all([
+    ctx.recorder.record({ type: 'lane_changed', wp: wp.id, lane: 'in_review' }),
+    ctx.host.diff(ws),
+  ]).catch((error: unknown) => {
     if (lease) ctx.pool.release(lease.agent);
     throw error;
   });
