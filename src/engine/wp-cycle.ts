@@ -108,7 +108,16 @@ export async function runWorkPackage(
       summary = impl.result.summary;
       reviewLease = impl.kept && ctx.pool.reviewLease(impl.kept);
     }
-    const review = await reviewRound(ctx, wp, ws, implementer ?? 'unknown', summary, reviewLease);
+    const review = await reviewRound(
+      ctx,
+      wp,
+      ws,
+      { implementer: implementer ?? 'unknown', summary },
+      {
+        lease: reviewLease,
+        implemented: start.phase === 'implement',
+      },
+    );
     if (review.kind !== 'ok')
       return review.kind === 'interrupted' ? 'interrupted' : fail(ctx, wp.id, review.reason);
     const verdict = review.result.verdict!;
@@ -169,8 +178,7 @@ async function implement(
       return verified.result;
     },
   });
-  if (outcome.kind === 'ok')
-    await ctx.recorder.record({ type: 'lane_changed', wp: wp.id, lane: 'for_review' });
+  // Success: `for_review` is recorded by the review round, in the same append as `in_review`.
   return outcome;
 }
 
@@ -187,17 +195,20 @@ async function reviewRound(
   ctx: CycleContext,
   wp: WorkPackage,
   ws: Workspace,
-  implementer: string,
-  summary: string,
-  lease: Lease | undefined,
+  { implementer, summary }: { implementer: string; summary: string },
+  { lease, implemented }: { lease: Lease | undefined; implemented: boolean },
 ) {
-  const [, diff] = await Promise.all([
-    ctx.recorder.record({ type: 'lane_changed', wp: wp.id, lane: 'in_review' }),
-    ctx.host.diff(ws),
-  ]).catch((error: unknown) => {
-    if (lease) ctx.pool.release(lease.agent);
-    throw error;
-  });
+  // Straight from a successful implementation, both lane changes go to the log in one append.
+  const lanes = [
+    ...(implemented ? [{ type: 'lane_changed', wp: wp.id, lane: 'for_review' } as const] : []),
+    { type: 'lane_changed', wp: wp.id, lane: 'in_review' } as const,
+  ];
+  const [, diff] = await Promise.all([ctx.recorder.record(...lanes), ctx.host.diff(ws)]).catch(
+    (error: unknown) => {
+      if (lease) ctx.pool.release(lease.agent);
+      throw error;
+    },
+  );
   return runRole(ctx, {
     wpId: wp.id,
     role: 'review',
