@@ -2,10 +2,12 @@
  * One benchmark case: make a throwaway repo, run the feature to the end with the real engine (runFeature: real
  * git worktrees, real sim agent processes, the file store with fsync), and turn its event log into figures.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 import type { Logger } from '../../src/engine/types.js';
 import { readFeature } from '../../src/feature/index.js';
 import type { WorkPackage } from '../../src/feature/types.js';
@@ -128,6 +130,8 @@ export async function runCase(
       repoDir,
     };
   } finally {
-    if (!keep) await rm(repoDir, { recursive: true, force: true });
+    // A run of 1,000 WPs leaves 1,000 worktrees of 1,000 files each: `rm -rf` takes seconds where fs.rm takes
+    // minutes and gigabytes.
+    if (!keep) await promisify(execFile)('rm', ['-rf', '--', repoDir]);
   }
 }
