@@ -139,7 +139,8 @@ async function implement(
   lease?: Lease,
 ) {
   // Between a free slot and the agent's start, nothing waits on what it does not need: the lane goes to the log
-  // while git lists the commits, and the first attempt starts from that same list.
+  // while git lists the commits and stale locks are cleared; the first attempt starts from that (nothing touches
+  // the worktree in between), a retry looks again (the failed attempt may have committed or left a lock).
   const [, listed] = await Promise.all([
     ctx.recorder.record({
       type: 'lane_changed',
@@ -148,19 +149,18 @@ async function implement(
       ...(rework ? { reason: 'changes requested' } : {}),
     }),
     ctx.host.newCommits(ws),
+    clearLocks(ctx, ws),
   ]);
   let commitsBefore = listed.length;
-  let unchanged: string[] | null = listed;
+  let prepared: string[] | null = listed;
   const outcome = await runRole(ctx, {
     wpId: wp.id,
     role: 'implementation',
     cwd: ws.path,
     lease,
     beforeAttempt: async () => {
-      // A retry looks again: the failed attempt may have committed.
-      const known = unchanged;
-      unchanged = null;
-      const [, commits] = await Promise.all([clearLocks(ctx, ws), known ?? ctx.host.newCommits(ws)]);
+      const commits = prepared ?? (await Promise.all([ctx.host.newCommits(ws), clearLocks(ctx, ws)]))[0];
+      prepared = null;
       return { head: commits[0] ?? ws.baseCommit };
     },
     // Single-agent mode: the implementer reviews next, so its slot goes straight on to the review.
@@ -203,12 +203,16 @@ async function reviewRound(
     ...(implemented ? [{ type: 'lane_changed', wp: wp.id, lane: 'for_review' } as const] : []),
     { type: 'lane_changed', wp: wp.id, lane: 'in_review' } as const,
   ];
-  const [, diff] = await Promise.all([ctx.recorder.record(...lanes), ctx.host.diff(ws)]).catch(
-    (error: unknown) => {
-      if (lease) ctx.pool.release(lease.agent);
-      throw error;
-    },
-  );
+  // The first attempt's stale locks are cleared meanwhile too; a retry clears them again.
+  const [, diff] = await Promise.all([
+    ctx.recorder.record(...lanes),
+    ctx.host.diff(ws),
+    clearLocks(ctx, ws),
+  ]).catch((error: unknown) => {
+    if (lease) ctx.pool.release(lease.agent);
+    throw error;
+  });
+  let cleared = true;
   return runRole(ctx, {
     wpId: wp.id,
     role: 'review',
@@ -216,7 +220,8 @@ async function reviewRound(
     implementer,
     lease,
     beforeAttempt: async () => {
-      await clearLocks(ctx, ws);
+      if (!cleared) await clearLocks(ctx, ws);
+      cleared = false;
       return {};
     },
     prompt: () =>
