@@ -48,7 +48,7 @@ const DEFAULT_MAX_BUFFER = 64 * 1024 * 1024;
  */
 const REPO_LOCATING_ENV = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_PREFIX', 'GIT_COMMON_DIR'];
 
-function gitEnv(): NodeJS.ProcessEnv {
+export function gitEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
   for (const key of REPO_LOCATING_ENV) delete env[key];
   return env;
