@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { signalGroup } from './process-tree.js';
 
 /**
  * A small long-lived Node process that starts short commands (git) for us. Starting a process forks the one
@@ -185,13 +186,7 @@ export class SpawnHelper {
   private abandon(id: number): void {
     const child = this.child;
     this.child = null;
-    if (child?.pid !== undefined) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
+    if (child?.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
     this.waiting.get(id)?.reject(new Error('the spawn helper did not answer'));
     this.waiting.delete(id);
   }

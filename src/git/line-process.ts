@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { signalGroup } from '../executor/process-tree.js';
 
 /**
  * A long-lived child that answers requests written to its stdin with lines on its stdout, in order (`git
@@ -157,13 +158,7 @@ export class LineProcess {
   private kill(why: string): void {
     const child = this.child;
     this.child = null;
-    if (child?.pid !== undefined) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    if (child?.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
     this.failHead(new LineProcessError(why, this.stderr));
   }
 

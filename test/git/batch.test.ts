@@ -1,80 +1,73 @@
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { objectInfo, stopGitBatches, tryUpdateRefs, updateRefs } from '../../src/git/batch.js';
 import { GitError } from '../../src/git/git.js';
 import { LineProcess } from '../../src/git/line-process.js';
-import { commitFile, isolateGitConfig, makeRepo, sh } from '../host/git-fixture.js';
+import { commitFile, sh, useGitRepo } from '../host/git-fixture.js';
 
-let restoreConfig: () => Promise<void>;
-let repo = '';
-beforeAll(async () => {
-  restoreConfig = await isolateGitConfig();
-});
-afterAll(async () => restoreConfig());
-beforeEach(async () => {
-  repo = await makeRepo();
-});
-afterEach(async () => {
-  stopGitBatches();
-  await rm(repo, { recursive: true, force: true });
-});
+const fixture = useGitRepo();
+afterEach(() => stopGitBatches());
 
 const head = async (cwd: string): Promise<string> => (await sh(cwd, 'rev-parse', 'HEAD')).trim();
 
 describe('objectInfo (cat-file --batch-check)', () => {
   it('answers in order, null for what names nothing, and sees refs and commits made by others since', async () => {
-    const first = await head(repo);
-    expect(await objectInfo(['refs/heads/main', 'refs/heads/nope', `${first}^{tree}`], repo)).toEqual([
-      { oid: first, type: 'commit' },
-      null,
-      { oid: expect.stringMatching(/^[0-9a-f]{40}$/) as unknown, type: 'tree' },
-    ]);
+    const first = await head(fixture.repo);
+    expect(await objectInfo(['refs/heads/main', 'refs/heads/nope', `${first}^{tree}`], fixture.repo)).toEqual(
+      [
+        { oid: first, type: 'commit' },
+        null,
+        { oid: expect.stringMatching(/^[0-9a-f]{40}$/) as unknown, type: 'tree' },
+      ],
+    );
     // The same long-lived process, after another git made a commit and a branch.
-    const second = await commitFile(repo, 'b.txt', 'b\n', 'second');
-    await sh(repo, 'branch', 'topic');
-    expect(await objectInfo(['refs/heads/main', 'refs/heads/topic'], repo)).toEqual([
+    const second = await commitFile(fixture.repo, 'b.txt', 'b\n', 'second');
+    await sh(fixture.repo, 'branch', 'topic');
+    expect(await objectInfo(['refs/heads/main', 'refs/heads/topic'], fixture.repo)).toEqual([
       { oid: second, type: 'commit' },
       { oid: second, type: 'commit' },
     ]);
   });
 
   it('answers for a linked worktree from the shared repository, without running inside it', async () => {
-    const wt = join(repo, '.worktrees', 'wt');
-    await sh(repo, 'worktree', 'add', '--quiet', '-b', 'wt-branch', wt);
+    const wt = join(fixture.repo, '.worktrees', 'wt');
+    await sh(fixture.repo, 'worktree', 'add', '--quiet', '-b', 'wt-branch', wt);
     const [info] = await objectInfo(['refs/heads/wt-branch'], wt);
-    expect(info?.oid).toBe(await head(repo));
+    expect(info?.oid).toBe(await head(fixture.repo));
   });
 
   it('refuses a revision with a line break instead of shifting every later answer', async () => {
-    await expect(objectInfo(['main\nHEAD'], repo)).rejects.toThrow(/line break/);
+    await expect(objectInfo(['main\nHEAD'], fixture.repo)).rejects.toThrow(/line break/);
   });
 
   it('starts a new process when the last one died', async () => {
-    expect((await objectInfo(['refs/heads/main'], repo))[0]).not.toBeNull();
+    expect((await objectInfo(['refs/heads/main'], fixture.repo))[0]).not.toBeNull();
     stopGitBatches();
-    expect((await objectInfo(['refs/heads/main'], repo))[0]?.type).toBe('commit');
+    expect((await objectInfo(['refs/heads/main'], fixture.repo))[0]?.type).toBe('commit');
   });
 });
 
 describe('updateRefs (update-ref --stdin transactions)', () => {
   it('applies several updates in one transaction, and one process serves the next transaction', async () => {
-    const tip = await head(repo);
-    await updateRefs([`create refs/x/a ${tip}`, `create refs/x/b ${tip}`], repo);
-    await updateRefs([`delete refs/x/a ${tip}`], repo);
-    expect(await objectInfo(['refs/x/a', 'refs/x/b'], repo)).toEqual([null, { oid: tip, type: 'commit' }]);
+    const tip = await head(fixture.repo);
+    await updateRefs([`create refs/x/a ${tip}`, `create refs/x/b ${tip}`], fixture.repo);
+    await updateRefs([`delete refs/x/a ${tip}`], fixture.repo);
+    expect(await objectInfo(['refs/x/a', 'refs/x/b'], fixture.repo)).toEqual([
+      null,
+      { oid: tip, type: 'commit' },
+    ]);
   });
 
   it('is all or nothing: a refused update names git reason, applies nothing, and the next one works', async () => {
-    const tip = await head(repo);
-    await updateRefs([`create refs/x/a ${tip}`], repo);
-    const refused = updateRefs([`create refs/x/b ${tip}`, `create refs/x/a ${tip}`], repo);
+    const tip = await head(fixture.repo);
+    await updateRefs([`create refs/x/a ${tip}`], fixture.repo);
+    const refused = updateRefs([`create refs/x/b ${tip}`, `create refs/x/a ${tip}`], fixture.repo);
     await expect(refused).rejects.toThrow(GitError);
     await expect(refused).rejects.toThrow(/refs\/x\/a/);
-    expect((await objectInfo(['refs/x/b'], repo))[0]).toBeNull();
-    expect(await tryUpdateRefs([`delete refs/x/a ${'0'.repeat(39)}1`], repo)).toBe(false);
-    expect(await tryUpdateRefs([`delete refs/x/a ${tip}`], repo)).toBe(true);
+    expect((await objectInfo(['refs/x/b'], fixture.repo))[0]).toBeNull();
+    expect(await tryUpdateRefs([`delete refs/x/a ${'0'.repeat(39)}1`], fixture.repo)).toBe(false);
+    expect(await tryUpdateRefs([`delete refs/x/a ${tip}`], fixture.repo)).toBe(true);
   });
 });
 

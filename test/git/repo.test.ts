@@ -1,50 +1,41 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { branchStatus, branchTips, identityArgs } from '../../src/git/repo.js';
-import { commitFile, isolateGitConfig, makeRepo, plainGit, sh } from '../host/git-fixture.js';
+import { commitFile, makeRepo, plainGit, sh, useGitRepo } from '../host/git-fixture.js';
 
-let restoreConfig: () => Promise<void>;
-let repo = '';
-beforeAll(async () => {
-  restoreConfig = await isolateGitConfig();
-});
-afterAll(async () => restoreConfig());
-beforeEach(async () => {
-  repo = await makeRepo();
-});
-afterEach(async () => rm(repo, { recursive: true, force: true }));
+const fixture = useGitRepo();
 
 describe('branchStatus', () => {
   it('reads the branch and whether untracked or changed files exist, ignoring ignored files', async () => {
-    expect(await branchStatus(repo)).toEqual({ branch: 'main', dirty: false });
-    await commitFile(repo, '.gitignore', 'ignored.txt\n', 'ignore');
-    await writeFile(join(repo, 'ignored.txt'), 'x\n');
-    expect(await branchStatus(repo)).toEqual({ branch: 'main', dirty: false });
-    await writeFile(join(repo, 'new.txt'), 'x\n');
-    expect(await branchStatus(repo)).toEqual({ branch: 'main', dirty: true });
+    expect(await branchStatus(fixture.repo)).toEqual({ branch: 'main', dirty: false });
+    await commitFile(fixture.repo, '.gitignore', 'ignored.txt\n', 'ignore');
+    await writeFile(join(fixture.repo, 'ignored.txt'), 'x\n');
+    expect(await branchStatus(fixture.repo)).toEqual({ branch: 'main', dirty: false });
+    await writeFile(join(fixture.repo, 'new.txt'), 'x\n');
+    expect(await branchStatus(fixture.repo)).toEqual({ branch: 'main', dirty: true });
   });
 
   it('reports a detached HEAD as no branch', async () => {
-    await sh(repo, 'checkout', '--quiet', '--detach');
-    await writeFile(join(repo, 'README.md'), 'changed\n');
-    expect(await branchStatus(repo)).toEqual({ branch: null, dirty: true });
+    await sh(fixture.repo, 'checkout', '--quiet', '--detach');
+    await writeFile(join(fixture.repo, 'README.md'), 'changed\n');
+    expect(await branchStatus(fixture.repo)).toEqual({ branch: null, dirty: true });
   });
 });
 
 describe('branchTips', () => {
   it('maps existing branches to their commits and leaves out missing ones and refs below a name', async () => {
-    const main = await plainGit(repo, 'rev-parse', 'HEAD');
-    await sh(repo, 'branch', 'topic/one');
-    const tips = await branchTips(['main', 'missing', 'topic'], repo);
+    const main = await plainGit(fixture.repo, 'rev-parse', 'HEAD');
+    await sh(fixture.repo, 'branch', 'topic/one');
+    const tips = await branchTips(['main', 'missing', 'topic'], fixture.repo);
     expect(tips).toEqual(new Map([['main', main]]));
   });
 });
 
 describe('identityArgs', () => {
   it('falls back per missing key and keeps a configured identity', async () => {
-    await plainGit(repo, 'config', 'user.email', 'ada@example.com');
-    expect(await identityArgs(repo)).toEqual(['-c', 'user.name=kitty-orchestrator']);
+    await plainGit(fixture.repo, 'config', 'user.email', 'ada@example.com');
+    expect(await identityArgs(fixture.repo)).toEqual(['-c', 'user.name=kitty-orchestrator']);
     const other = await makeRepo();
     try {
       await plainGit(other, 'config', 'user.name', 'Ada');
@@ -56,7 +47,7 @@ describe('identityArgs', () => {
   });
 
   it('does not remember a failure', async () => {
-    const dir = join(repo, 'later');
+    const dir = join(fixture.repo, 'later');
     await expect(identityArgs(dir)).rejects.toThrow();
     await mkdir(dir);
     expect(await identityArgs(dir)).toEqual([
