@@ -69,8 +69,33 @@ export async function branchTips(branches: readonly string[], cwd: string): Prom
 
 /** Commits reachable from `to` but not from `from`, newest first. */
 export async function commitsBetween(from: string, to: string, cwd: string): Promise<string[]> {
+  const linear = await linearCommits(from, to, cwd);
+  if (linear !== null) return linear;
   const out = await gitLine(['rev-list', `${from}..${to}`], cwd);
   return out === '' ? [] : out.split('\n');
+}
+
+/** How far the parent walk goes before it leaves the question to `rev-list`. */
+const MAX_WALK = 64;
+const OBJECT_NAME = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
+ * The usual case without a process: `to` reaches the commit `from` through single-parent commits (an agent's
+ * commits on its WP branch). Walks first parents through the batch process and gives up (null) at a merge, a
+ * root, or after MAX_WALK commits; `rev-list` answers those. For such a chain both give the same list.
+ */
+async function linearCommits(from: string, to: string, cwd: string): Promise<string[] | null> {
+  if (!OBJECT_NAME.test(from) || !OBJECT_NAME.test(to)) return null;
+  const chain: string[] = [];
+  let commit = to;
+  while (commit !== from) {
+    if (chain.length === MAX_WALK) return null;
+    const [self, first, second] = await objectInfo([`${commit}^{commit}`, `${commit}^1`, `${commit}^2`], cwd);
+    if (self?.type !== 'commit' || first?.type !== 'commit' || second !== null) return null;
+    chain.push(self.oid);
+    commit = first.oid;
+  }
+  return chain;
 }
 
 const FALLBACK_NAME = 'kitty-orchestrator';

@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { branchStatus, branchTips, identityArgs } from '../../src/git/repo.js';
+import { branchStatus, branchTips, commitsBetween, identityArgs } from '../../src/git/repo.js';
 import { commitFile, makeRepo, plainGit, sh, useGitRepo } from '../host/git-fixture.js';
 
 const fixture = useGitRepo();
@@ -56,5 +56,37 @@ describe('identityArgs', () => {
       '-c',
       'user.email=kitty-orchestrator@users.noreply.github.com',
     ]);
+  });
+});
+
+describe('commitsBetween', () => {
+  const revList = async (from: string, to: string): Promise<string[]> =>
+    (await plainGit(fixture.repo, 'rev-list', `${from}..${to}`)).split('\n').filter(Boolean);
+  const expectSameAsRevList = async (from: string, to: string): Promise<string[]> => {
+    const listed = await commitsBetween(from, to, fixture.repo);
+    expect(listed).toEqual(await revList(from, to));
+    return listed;
+  };
+
+  it('lists a linear chain newest first, and nothing from a commit to itself', async () => {
+    const base = await plainGit(fixture.repo, 'rev-parse', 'HEAD');
+    const a = await commitFile(fixture.repo, 'a.txt', 'a\n', 'a');
+    const b = await commitFile(fixture.repo, 'b.txt', 'b\n', 'b');
+    expect(await expectSameAsRevList(base, b)).toEqual([b, a]);
+    expect(await commitsBetween(b, b, fixture.repo)).toEqual([]);
+  });
+
+  it('gives the same answer as rev-list past a merge and when the base is not an ancestor', async () => {
+    const base = await plainGit(fixture.repo, 'rev-parse', 'HEAD');
+    await sh(fixture.repo, 'checkout', '--quiet', '-b', 'side');
+    const side = await commitFile(fixture.repo, 'side.txt', 's\n', 'side');
+    await sh(fixture.repo, 'checkout', '--quiet', 'main');
+    await commitFile(fixture.repo, 'main.txt', 'm\n', 'main');
+    await sh(fixture.repo, 'merge', '--quiet', '--no-edit', 'side');
+    const merged = await plainGit(fixture.repo, 'rev-parse', 'HEAD');
+    const after = await commitFile(fixture.repo, 'after.txt', 'x\n', 'after');
+    expect(await expectSameAsRevList(base, after)).toHaveLength(4);
+    expect(await expectSameAsRevList(side, after)).toContain(merged);
+    expect(await expectSameAsRevList(after, side)).toEqual([]);
   });
 });
