@@ -56,12 +56,15 @@ export async function objectInfo(revs: readonly string[], cwd: string): Promise<
   const args = ['cat-file', '--batch-check'];
   for (const rev of revs) assertOneLine(rev, args, cwd);
   const { proc, dir } = await batchProcess(cwd, args);
+  const request = {
+    input: revs.map((rev) => `${rev}\n`).join(''),
+    done: (answered: readonly string[]) => answered.length === revs.length,
+    timeoutMs: QUERY_TIMEOUT_MS,
+  };
+  // A lookup changes nothing: when the process died under it (killed from outside), ask a new one once.
   const lines = await proc
-    .request({
-      input: revs.map((rev) => `${rev}\n`).join(''),
-      done: (answered) => answered.length === revs.length,
-      timeoutMs: QUERY_TIMEOUT_MS,
-    })
+    .request(request)
+    .catch(() => proc.request(request))
     .catch((error: unknown) => rethrow(error, args, dir));
   return lines.map(parseObjectLine);
 }
