@@ -11,13 +11,15 @@
  *
  *   npx tsx bench/git.bench.ts [--rss 600] [--spawns 40] [--wps 30] [--no-run]
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { createProcessRunner } from '../src/executor/run-process.js';
 import { objectInfo, stopGitBatches } from '../src/git/batch.js';
 import { setGitSpawn, tryGit, type GitSpawn } from '../src/git/git.js';
 import { createBenchRepo } from './lib/bench-repo.js';
@@ -101,6 +103,29 @@ interface SpawnCost {
   latency: Summary;
 }
 
+/** The synchronous time of every child_process.spawn call `task` makes (the fork and exec handshake). */
+async function timedSpawns(task: () => Promise<void>): Promise<Summary> {
+  const childProcess = createRequire(import.meta.url)('node:child_process') as { spawn: typeof spawn };
+  const original = childProcess.spawn;
+  const samples: number[] = [];
+  childProcess.spawn = ((...args: Parameters<typeof spawn>) => {
+    const t0 = performance.now();
+    try {
+      return original(...args);
+    } finally {
+      samples.push(performance.now() - t0);
+    }
+  }) as typeof spawn;
+  syncBuiltinESMExports();
+  try {
+    await task();
+  } finally {
+    childProcess.spawn = original;
+    syncBuiltinESMExports();
+  }
+  return summarize(samples);
+}
+
 /** `SPAWNS` sequential rev-parse runs, after a few to warm up (the helper or worker starts, caches fill). */
 async function spawnCost(run: () => Promise<unknown>): Promise<SpawnCost> {
   for (let i = 0; i < 3; i++) await run();
@@ -132,6 +157,14 @@ async function spawnFigures(repo: string): Promise<void> {
   const worker = workerGit(repo);
   cost.worker = await spawnCost(worker.run);
   await worker.stop();
+  // What is still forked here: an agent start, under its supervisor (`true` as the agent). Its fork is inside
+  // the runner, so child_process.spawn itself is timed.
+  const runner = createProcessRunner({ supervise: true });
+  const agentSpawns = await timedSpawns(async () => {
+    for (let i = 0; i < SPAWNS; i++) {
+      await runner({ argv: ['true'], cwd: repo, wallTimeoutMs: 60_000, inactivityTimeoutMs: 60_000 });
+    }
+  });
   for (const [mode, c] of Object.entries(cost)) {
     console.log(
       `   ${mode.padEnd(7)} call blocks ${ms(c.sync.median, 3)} ms median, ${ms(c.sync.p95, 3)} p95; ` +
@@ -147,6 +180,9 @@ async function spawnFigures(repo: string): Promise<void> {
   console.log(
     `SUMMARY loop time lost per git spawn at ${rss.toFixed(0)} MB RSS (probe): forked here ${ms(lost('direct'), 2)} ms, ` +
       `worker thread ${ms(lost('worker'), 2)} ms, spawn helper ${ms(lost('helper'), 2)} ms`,
+  );
+  console.log(
+    `SUMMARY event-loop block per agent start at ${rss.toFixed(0)} MB RSS (median; still forked here): ${ms(agentSpawns.median, 2)} ms`,
   );
 }
 
