@@ -1,6 +1,7 @@
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { git } from './git.js';
+import { remembered } from './memo.js';
 
 /** Where one checkout keeps its git data. */
 export interface GitDirs {
@@ -19,6 +20,9 @@ export async function gitDirs(top: string): Promise<GitDirs> {
   return (await readGitDirs(top)) ?? askGit(top);
 }
 
+/** What git said for directories without a `.git` of their own (a subdirectory): asked once each. */
+const asked = new Map<string, Promise<GitDirs>>();
+
 async function readGitDirs(top: string): Promise<GitDirs | null> {
   const dotGit = path.resolve(top, '.git');
   const info = await lstat(dotGit).catch(() => null);
@@ -31,7 +35,11 @@ async function readGitDirs(top: string): Promise<GitDirs | null> {
   return { gitDir, commonDir: common === null ? gitDir : path.resolve(gitDir, common.trim()) };
 }
 
-async function askGit(cwd: string): Promise<GitDirs> {
+function askGit(cwd: string): Promise<GitDirs> {
+  return remembered(asked, cwd, () => revParseGitDirs(cwd));
+}
+
+async function revParseGitDirs(cwd: string): Promise<GitDirs> {
   const [gitDir = '', common = ''] = (await git(['rev-parse', '--absolute-git-dir', '--git-common-dir'], cwd))
     .trim()
     .split('\n');

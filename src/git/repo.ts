@@ -1,5 +1,6 @@
 import { objectInfo } from './batch.js';
 import { git, GitError, gitLine, tryGit } from './git.js';
+import { remembered } from './memo.js';
 
 /** Small questions asked of a repository or worktree. Each names its `cwd`: git answers for that checkout. */
 
@@ -109,13 +110,7 @@ const identities = new Map<string, Promise<string[]>>();
  * commits would fail otherwise. Empty when the user configured one, which then wins.
  */
 export function identityArgs(cwd: string): Promise<string[]> {
-  let args = identities.get(cwd);
-  if (args === undefined) {
-    args = readIdentityArgs(cwd);
-    identities.set(cwd, args);
-    args.catch(() => identities.delete(cwd));
-  }
-  return args;
+  return remembered(identities, cwd, () => readIdentityArgs(cwd));
 }
 
 async function readIdentityArgs(cwd: string): Promise<string[]> {
