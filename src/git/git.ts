@@ -4,7 +4,9 @@ import { SpawnHelper, type HelperResult } from '../executor/spawn-helper.js';
 
 /**
  * A small git runner: argv arrays (never a shell string), no terminal prompts, a timeout, typed errors that
- * carry git's stderr. User hooks and config are respected on purpose: the repo is theirs.
+ * carry git's stderr. User hooks and config are respected on purpose: the repo is theirs. Commands are forked
+ * by the spawn helper, not by this (possibly large) process; lookups and ref updates that need no process of
+ * their own go through batch.ts.
  */
 
 /** A git command that failed; `message` is one line naming the command, the directory and git's complaint. */

@@ -120,9 +120,12 @@ export class LineProcess {
       (stream as unknown as { unref?: () => void } | null)?.unref?.();
     }
     child.stdin?.on('error', () => undefined); // EPIPE after a death: the 'exit' below reports it
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.onData(chunk));
+    // Late output of a process we gave up on (killed, idle) belongs to no request of the new one.
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (this.child === child) this.onData(chunk);
+    });
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      this.stderr = (this.stderr + chunk).slice(-MAX_STDERR_CHARS);
+      if (this.child === child) this.stderr = (this.stderr + chunk).slice(-MAX_STDERR_CHARS);
     });
     child.once('error', (error) => this.onExit(child, `cannot run ${command}: ${error.message}`));
     child.once('close', (code, signal) =>
