@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
-import { KittyError } from '../errors.js';
+import { errorMessage, KittyError } from '../errors.js';
+import { SpawnHelper, type HelperResult } from '../executor/spawn-helper.js';
 
 /**
  * A small git runner: argv arrays (never a shell string), no terminal prompts, a timeout, typed errors that
- * carry git's stderr. User hooks and config are respected on purpose: the repo is theirs.
+ * carry git's stderr. User hooks and config are respected on purpose: the repo is theirs. Commands are forked
+ * by the spawn helper, not by this (possibly large) process; lookups and ref updates that need no process of
+ * their own go through batch.ts.
  */
 
 /** A git command that failed; `message` is one line naming the command, the directory and git's complaint. */
@@ -48,14 +51,54 @@ const DEFAULT_MAX_BUFFER = 64 * 1024 * 1024;
  */
 const REPO_LOCATING_ENV = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_PREFIX', 'GIT_COMMON_DIR'];
 
-function gitEnv(): NodeJS.ProcessEnv {
+export function gitEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
   for (const key of REPO_LOCATING_ENV) delete env[key];
   return env;
 }
 
+/**
+ * Where git processes are forked: from the spawn helper (default; see spawn-helper.ts), or from this process
+ * (`direct`, what the bench compares against).
+ */
+export type GitSpawn = 'helper' | 'direct';
+let spawnMode: GitSpawn = 'helper';
+const helper = new SpawnHelper();
+
+/** Chooses where git processes are forked (the bench; a host without a usable helper). */
+export function setGitSpawn(mode: GitSpawn): void {
+  spawnMode = mode;
+}
+
 /** Runs git and returns its exit code and output; rejects only when git could not run or ran out of bounds. */
 export function tryGit(args: readonly string[], cwd: string, options: GitOptions = {}): Promise<GitResult> {
+  return spawnMode === 'helper' ? viaHelper(args, cwd, options) : direct(args, cwd, options);
+}
+
+async function viaHelper(args: readonly string[], cwd: string, options: GitOptions): Promise<GitResult> {
+  let result: HelperResult;
+  try {
+    result = await helper.run({
+      file: 'git',
+      args,
+      cwd,
+      env: { ...gitEnv(), ...options.env },
+      ...(options.input !== undefined && { input: options.input }),
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      maxBuffer: options.maxBuffer ?? DEFAULT_MAX_BUFFER,
+    });
+  } catch (error) {
+    throw new GitError(args, cwd, null, '', '', { cause: error, reason: errorMessage(error) });
+  }
+  const { code, stdout, stderr } = result;
+  // A plain non-zero exit is an answer; anything else (ENOENT, timeout, output cap, a signal) is a failure.
+  if (result.error === undefined && result.why === null && code !== null)
+    return { exitCode: code, stdout, stderr };
+  const reason = result.error ?? result.why ?? `killed by ${result.signal ?? 'a signal'}`;
+  throw new GitError(args, cwd, null, stderr ?? '', stdout ?? '', { reason });
+}
+
+function direct(args: readonly string[], cwd: string, options: GitOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     // Out of the terminal's process group (execFile hands `detached` to spawn; its typings omit it): a Ctrl+C
     // meant for the orchestrator must not kill a git command half-way while the run stops gracefully.

@@ -1,11 +1,28 @@
-import { git, gitLine, tryGit } from './git.js';
+import { objectInfo } from './batch.js';
+import { git, GitError, gitLine, tryGit } from './git.js';
+import { remembered } from './memo.js';
 
 /** Small questions asked of a repository or worktree. Each names its `cwd`: git answers for that checkout. */
 
+/**
+ * Names the batch process can answer for any checkout: full ref names and object names. `HEAD`, `@{…}` and
+ * short names may mean something else in a linked worktree than in the shared repository.
+ */
+const SHARED_NAME = /^(refs\/[^@]+|[0-9a-f]{40}|[0-9a-f]{64})$/;
+
 /** The commit a ref points to, or null when it does not exist. */
 export async function resolveCommit(ref: string, cwd: string): Promise<string | null> {
+  if (SHARED_NAME.test(ref)) return (await objectInfo([`${ref}^{commit}`], cwd))[0]?.oid ?? null;
   const result = await tryGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd);
   return result.exitCode === 0 ? result.stdout.trim() : null;
+}
+
+/** The commit `branch` points to; a GitError names it when it does not exist. */
+export async function branchTip(branch: string, cwd: string): Promise<string> {
+  const ref = `refs/heads/${branch}`;
+  const commit = await resolveCommit(ref, cwd);
+  if (commit === null) throw new GitError(['rev-parse', ref], cwd, 128, `fatal: no branch ${branch}`, '');
+  return commit;
 }
 
 /** The branch checked out in `cwd`, or null on a detached HEAD. */
@@ -37,23 +54,49 @@ export async function branchStatus(cwd: string): Promise<{ branch: string | null
   };
 }
 
-/** The commits the given local branches point to, looked up in one process; missing branches are absent. */
+/** The commits the given local branches point to, looked up in one round trip; missing branches are absent. */
 export async function branchTips(branches: readonly string[], cwd: string): Promise<Map<string, string>> {
-  const refs = branches.map((branch) => `refs/heads/${branch}`);
-  const out = await git(['for-each-ref', '--format=%(objectname) %(refname)', ...refs], cwd);
+  const infos = await objectInfo(
+    branches.map((branch) => `refs/heads/${branch}`),
+    cwd,
+  );
   const tips = new Map<string, string>();
-  for (const line of out.split('\n')) {
-    const [commit = '', ref = ''] = line.split(' ');
-    // A pattern also matches refs below it (`refs/heads/a` matches `refs/heads/a/b`): keep exact names only.
-    if (refs.includes(ref)) tips.set(ref.slice('refs/heads/'.length), commit);
-  }
+  branches.forEach((branch, i) => {
+    const info = infos[i];
+    if (info) tips.set(branch, info.oid);
+  });
   return tips;
 }
 
 /** Commits reachable from `to` but not from `from`, newest first. */
 export async function commitsBetween(from: string, to: string, cwd: string): Promise<string[]> {
+  const linear = await linearCommits(from, to, cwd);
+  if (linear !== null) return linear;
   const out = await gitLine(['rev-list', `${from}..${to}`], cwd);
   return out === '' ? [] : out.split('\n');
+}
+
+/** How far the parent walk goes before it leaves the question to `rev-list`. */
+const MAX_WALK = 64;
+const OBJECT_NAME = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
+ * The usual case without a process: `to` reaches the commit `from` through single-parent commits (an agent's
+ * commits on its WP branch). Walks first parents through the batch process and gives up (null) at a merge, a
+ * root, or after MAX_WALK commits; `rev-list` answers those. For such a chain both give the same list.
+ */
+async function linearCommits(from: string, to: string, cwd: string): Promise<string[] | null> {
+  if (!OBJECT_NAME.test(from) || !OBJECT_NAME.test(to)) return null;
+  const chain: string[] = [];
+  let commit = to;
+  while (commit !== from) {
+    if (chain.length === MAX_WALK) return null;
+    const [self, first, second] = await objectInfo([`${commit}^{commit}`, `${commit}^1`, `${commit}^2`], cwd);
+    if (self?.type !== 'commit' || first?.type !== 'commit' || second !== null) return null;
+    chain.push(self.oid);
+    commit = first.oid;
+  }
+  return chain;
 }
 
 const FALLBACK_NAME = 'kitty-orchestrator';
@@ -67,13 +110,7 @@ const identities = new Map<string, Promise<string[]>>();
  * commits would fail otherwise. Empty when the user configured one, which then wins.
  */
 export function identityArgs(cwd: string): Promise<string[]> {
-  let args = identities.get(cwd);
-  if (args === undefined) {
-    args = readIdentityArgs(cwd);
-    identities.set(cwd, args);
-    args.catch(() => identities.delete(cwd));
-  }
-  return args;
+  return remembered(identities, cwd, () => readIdentityArgs(cwd));
 }
 
 async function readIdentityArgs(cwd: string): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { access, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { processesInDir } from '../executor/proc-scan.js';
-import { git } from './git.js';
+import { gitDirs } from './git-dirs.js';
 
 /**
  * Git lock files a killed git command left behind (`index.lock`, `HEAD.lock`, ref locks, `shallow.lock`, …).
@@ -9,21 +9,6 @@ import { git } from './git.js';
  * git command there with "File exists", forever. A lock file records no owner; what we can judge is whether any
  * process still works where that lock's owner would: a lock with nobody left working there is stale.
  */
-
-/** Where one checkout keeps its locks. */
-interface GitDirs {
-  /** The checkout's private git dir (`.git`, or `.git/worktrees/<name>` for a linked worktree). */
-  gitDir: string;
-  /** The repository's shared git dir (refs, packed-refs, shallow, config). */
-  commonDir: string;
-}
-
-async function gitDirs(cwd: string): Promise<GitDirs> {
-  const [gitDir = '', common = ''] = (await git(['rev-parse', '--absolute-git-dir', '--git-common-dir'], cwd))
-    .trim()
-    .split('\n');
-  return { gitDir, commonDir: path.resolve(cwd, common) };
-}
 
 /** `*.lock` files directly in `dir`. */
 async function locksIn(dir: string): Promise<string[]> {

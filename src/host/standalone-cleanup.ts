@@ -2,8 +2,9 @@ import { realpath } from 'node:fs/promises';
 import { sep } from 'node:path';
 import type { Feature } from '../feature/types.js';
 import { errorMessage } from '../errors.js';
-import { git, gitLine, tryGit } from '../git/git.js';
-import { isDirty } from '../git/repo.js';
+import { git, gitLine } from '../git/git.js';
+import { tryUpdateRefs, updateRefs } from '../git/batch.js';
+import { branchTip, isDirty } from '../git/repo.js';
 import { listWorktrees, type WorktreeEntry } from '../git/worktrees.js';
 import { BASE_REF_PREFIX, worktreesDir, type RepoContext } from './standalone-workspace.js';
 
@@ -77,12 +78,12 @@ async function removeWorktreeAndBranch(
   entry: WorktreeEntry,
   branch: string,
 ): Promise<void> {
-  const tip = await gitLine(['rev-parse', `refs/heads/${branch}`], ctx.root);
+  const tip = await branchTip(branch, ctx.root);
   // Without --force git itself refuses a worktree with changes: a second guard behind isDirty.
   await git(['worktree', 'remove', entry.path], ctx.root);
   // Delete the branch only if it still points where we checked it was merged (compare-and-delete).
-  await git(['update-ref', '-d', `refs/heads/${branch}`, tip], ctx.root);
-  await tryGit(['update-ref', '-d', BASE_REF_PREFIX + branch], ctx.root);
+  await updateRefs([`delete refs/heads/${branch} ${tip}`], ctx.root);
+  await tryUpdateRefs([`delete ${BASE_REF_PREFIX + branch}`], ctx.root);
 }
 
 function escapeRegExp(text: string): string {

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import type { Logger } from '../engine/types.js';
 import { KittyError } from '../errors.js';
 import type { Feature, WorkPackage } from '../feature/types.js';
-import { git, GitError, gitLine, tryGit } from '../git/git.js';
-import { branchTips, identityArgs, isAncestor, resolveCommit } from '../git/repo.js';
+import { git, GitError, tryGit } from '../git/git.js';
+import { tryUpdateRefs, updateRefs } from '../git/batch.js';
+import { branchTip, branchTips, identityArgs, isAncestor, resolveCommit } from '../git/repo.js';
 import { listWorktrees, type WorktreeEntry } from '../git/worktrees.js';
 import { assertNoSymlink } from '../safe-write.js';
 import type { Workspace } from './types.js';
@@ -105,14 +106,14 @@ async function recordedBase(
   branch: string,
 ): Promise<string> {
   const recorded = await resolveCommit(BASE_REF_PREFIX + branch, ctx.root);
-  if (recorded !== null && (await isAncestor(recorded, `refs/heads/${branch}`, ctx.root))) return recorded;
+  const tip = await branchTip(branch, ctx.root);
+  if (recorded !== null && (recorded === tip || (await isAncestor(recorded, tip, ctx.root)))) return recorded;
   const firstDependency = wp.dependencies[0];
   const start = firstDependency === undefined ? ctx.baseBranch : wpBranch(feature, firstDependency);
   const fork = await tryGit(['merge-base', `refs/heads/${branch}`, start], ctx.root);
-  const base =
-    fork.exitCode === 0 ? fork.stdout.trim() : await gitLine(['rev-parse', `refs/heads/${branch}`], ctx.root);
+  const base = fork.exitCode === 0 ? fork.stdout.trim() : tip;
   ctx.logger.warn(`${wp.id}: no recorded base for ${branch}; counting its work from ${base.slice(0, 12)}`);
-  await git(['update-ref', BASE_REF_PREFIX + branch, base], ctx.root);
+  await updateRefs([`update ${BASE_REF_PREFIX + branch} ${base}`], ctx.root);
   return base;
 }
 
@@ -184,7 +185,7 @@ async function createWorktree(
   // From the commit we looked up, not the name: with no merges to make, that commit is the base. A failed
   // attempt's branch is deleted only if it still points there (compare-and-delete).
   await addWorktree(ctx.root, path, ['--no-track', '-b', branch, path, first.commit], () =>
-    tryGit(['update-ref', '-d', `refs/heads/${branch}`, first.commit], ctx.root),
+    tryUpdateRefs([`delete refs/heads/${branch} ${first.commit}`], ctx.root),
   );
   let baseCommit = first.commit;
   if (others.length > 0) {
@@ -194,9 +195,9 @@ async function createWorktree(
       await discardWorktree(ctx.root, path, branch);
       throw error;
     }
-    baseCommit = await gitLine(['rev-parse', 'HEAD'], path);
+    baseCommit = await branchTip(branch, path);
   }
-  await git(['update-ref', BASE_REF_PREFIX + branch, baseCommit], ctx.root);
+  await updateRefs([`update ${BASE_REF_PREFIX + branch} ${baseCommit}`], ctx.root);
   const from = starts.map((s) => s.branch).join(' + ');
   ctx.logger.debug(
     `${wp.id}: created worktree ${path} on ${branch} from ${from}${others.length ? ' (merged)' : ''}`,

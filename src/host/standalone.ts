@@ -7,8 +7,9 @@ import type { Logger } from '../engine/types.js';
 import { errorMessage, KittyError } from '../errors.js';
 import { tickSubtasks } from '../feature/tasks-md.js';
 import type { Feature } from '../feature/types.js';
+import { updateRefs } from '../git/batch.js';
 import { git, GitError, gitLine, tryGit } from '../git/git.js';
-import { branchStatus, commitsBetween, currentBranch, identityArgs } from '../git/repo.js';
+import { branchStatus, branchTip, commitsBetween, currentBranch, identityArgs } from '../git/repo.js';
 import { removeRepoLocks, removeWorktreeLocks } from '../git/stale-locks.js';
 import { cleanupFeature } from './standalone-cleanup.js';
 import { BASE_REF_PREFIX, prepareWorkspace, type RepoContext } from './standalone-workspace.js';
@@ -57,7 +58,7 @@ export function createStandaloneHost(options: StandaloneHostOptions): Host {
         return workspace;
       });
     },
-    newCommits: (workspace) => commitsBetween(workspace.baseCommit, branchRef(workspace), workspace.path),
+    newCommits: (workspace) => newCommits(workspace),
     clearStaleLocks: async (workspace) => clearStaleLocks((await context()).logger, workspace),
     commitLeftovers: async (workspace, message) => {
       // The agent was killed, maybe inside `git add`: its index.lock must not fail our commit.
@@ -122,6 +123,25 @@ async function excludeWorktreesDir(root: string, logger: Logger): Promise<void> 
 
 const branchRef = (workspace: Workspace): string => `refs/heads/${workspace.branch}`;
 
+/**
+ * The engine asks for a WP's new commits several times per attempt; the answer changes only when the branch
+ * moves. The tip comes from the batch process (no spawn); `rev-list` runs only for a tip not seen before.
+ */
+const commitsByRange = new Map<string, string[]>();
+const MAX_CACHED_RANGES = 4096;
+
+async function newCommits(workspace: Workspace): Promise<string[]> {
+  const tip = await branchTip(workspace.branch, workspace.path);
+  if (tip === workspace.baseCommit) return [];
+  const key = `${workspace.baseCommit}..${tip}`;
+  const cached = commitsByRange.get(key);
+  if (cached !== undefined) return [...cached];
+  const commits = await commitsBetween(workspace.baseCommit, tip, workspace.path);
+  if (commitsByRange.size >= MAX_CACHED_RANGES) commitsByRange.clear();
+  commitsByRange.set(key, commits);
+  return [...commits];
+}
+
 /** The WP worktree's stale locks, its branch's and its base ref's, removed with a log line each. */
 async function clearStaleLocks(logger: Logger, workspace: Workspace): Promise<string[]> {
   const refs = [branchRef(workspace), BASE_REF_PREFIX + workspace.branch];
@@ -156,18 +176,19 @@ async function commitLeftovers(workspace: Workspace, message: string): Promise<s
       cause: error,
     });
   }
-  return gitLine(['rev-parse', 'HEAD'], path);
+  return branchTip(workspace.branch, path);
 }
 
 /** Where the tips of branches moved back by resetWorkspace are kept. */
 export const CUT_OFF_REF_PREFIX = 'refs/kitty-orchestrator/cut-off/';
 
 async function resetWorkspace(workspace: Workspace, commit: string): Promise<string | null> {
-  const tip = await gitLine(['rev-parse', 'HEAD'], workspace.path);
+  // The branch is checked out there: commitLeftovers, called first, made sure of it.
+  const tip = await branchTip(workspace.branch, workspace.path);
   let kept: string | null = null;
   if (tip !== commit) {
     kept = `${CUT_OFF_REF_PREFIX}${workspace.branch}/${tip.slice(0, 12)}`;
-    await git(['update-ref', kept, tip], workspace.path);
+    await updateRefs([`update ${kept} ${tip}`], workspace.path);
   }
   await git(['reset', '--quiet', '--hard', commit], workspace.path);
   // Untracked files are in the kept tip (committed above); ignored ones (caches, node_modules) stay.

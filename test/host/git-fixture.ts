@@ -92,25 +92,37 @@ export function makeFeature(repo: string, deps: Record<string, string[]>): Featu
 }
 
 /**
- * For one test file: git config isolated for the whole file, a fresh repo and standalone host per test
- * (removed afterwards). Read `repo` and `host` inside tests, not at collection time.
+ * For one test file: git config isolated for the whole file, a fresh repo per test (removed afterwards). Read
+ * `repo` inside tests, not at collection time.
  */
-export function useHostRepo(): { readonly repo: string; readonly host: Host } {
+export function useGitRepo(): { readonly repo: string } {
   let restoreConfig: () => Promise<void>;
   let repo = '';
-  let host: Host | undefined;
   beforeAll(async () => {
     restoreConfig = await isolateGitConfig();
   });
   afterAll(async () => restoreConfig());
   beforeEach(async () => {
     repo = await makeRepo();
-    host = createStandaloneHost({ repoDir: repo });
   });
   afterEach(async () => rm(repo, { recursive: true, force: true }));
   return {
     get repo() {
       return repo;
+    },
+  };
+}
+
+/** useGitRepo, plus a standalone host on the repo per test. */
+export function useHostRepo(): { readonly repo: string; readonly host: Host } {
+  const fixture = useGitRepo();
+  let host: Host | undefined;
+  beforeEach(() => {
+    host = createStandaloneHost({ repoDir: fixture.repo });
+  });
+  return {
+    get repo() {
+      return fixture.repo;
     },
     get host() {
       if (!host) throw new Error('the host repo is made before each test');

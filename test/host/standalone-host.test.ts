@@ -53,6 +53,21 @@ describe('standalone host: the WP branch', () => {
     expect(diff).not.toContain('README');
   });
 
+  it('follows the branch as it moves: new commits, a reset back, the same range asked again', async () => {
+    const ws = await fixture.host.prepareWorkspace(makeFeature(fixture.repo, { WP01: [] }), 'WP01');
+    expect(await fixture.host.newCommits(ws)).toEqual([]);
+    const first = await commitFile(ws.path, 'a.txt', 'a\n', 'first');
+    expect(await fixture.host.newCommits(ws)).toEqual([first]);
+    const second = await commitFile(ws.path, 'b.txt', 'b\n', 'second');
+    const listed = await fixture.host.newCommits(ws);
+    expect(listed).toEqual([second, first]);
+    listed.pop(); // a caller changing its copy must not change the next answer
+    await sh(ws.path, 'reset', '--quiet', '--hard', first);
+    expect(await fixture.host.newCommits(ws)).toEqual([first]);
+    await sh(ws.path, 'reset', '--quiet', '--hard', second);
+    expect(await fixture.host.newCommits(ws)).toEqual([second, first]);
+  });
+
   it('diffs exactly as `git diff --stat` followed by `git diff` would', async () => {
     const ws = await fixture.host.prepareWorkspace(makeFeature(fixture.repo, { WP01: [] }), 'WP01');
     const gitDiff = async (...args: string[]) =>
