@@ -1,9 +1,12 @@
 import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { lock } from 'proper-lockfile';
+import type { lock as lockType } from 'proper-lockfile';
 import { assertNoSymlink, writeFileNoFollow } from '../safe-write.js';
 import { errorMessage, KittyError } from '../errors.js';
+
+// Loaded when a lock is taken: `status` reads owner.json here and must not pay for proper-lockfile and graceful-fs.
+const lock: typeof lockType = async (...args) => (await import('proper-lockfile')).default.lock(...args);
 
 /**
  * One run per feature. The lock is a proper-lockfile directory (`run.lock`) inside the feature's orchestration
