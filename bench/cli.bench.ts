@@ -120,6 +120,10 @@ async function main(): Promise<void> {
     console.log(`RESULT cli.status_json_x_node ${(status.wall / node.wall).toFixed(2)} <${TARGETS.status}`);
     console.log(`RESULT cli.plan_json_x_node ${(plan.wall / node.wall).toFixed(2)} <${TARGETS.plan}`);
     console.log(`RESULT cli.version_x_node ${(version.wall / node.wall).toFixed(2)}`);
+    if (node.cpu !== null && status.cpu !== null && plan.cpu !== null) {
+      console.log(`RESULT cli.status_json_cpu_x_node ${(status.cpu / node.cpu).toFixed(2)}`);
+      console.log(`RESULT cli.plan_json_cpu_x_node ${(plan.cpu / node.cpu).toFixed(2)}`);
+    }
   } finally {
     process.off('SIGINT', cleanUp).off('SIGTERM', cleanUp);
     await rm(repo, { recursive: true, force: true });

@@ -103,9 +103,12 @@ function engineFigures(output: string): Figure[] {
     target: { op: '<=', bound: 1.1 },
   });
   const growth = /CPU per WP \/ at 100 WPs[^:]*:.*\b1000: ([\d.]+)/.exec(output)?.[1];
-  const p95s = [...rows.values()]
-    .map((r) => num(r['dispatch med/p95']?.split('/')[1]))
-    .filter((v) => v !== null);
+  // 'dispatch med/p95' or 'dispatch p95', whichever the table has; the p95 is the cell's last number.
+  const p95Of = (row: Record<string, string>): number | null => {
+    const column = Object.keys(row).find((h) => h.startsWith('dispatch') && h.includes('p95'));
+    return column === undefined ? null : num(row[column]!.split('/').at(-1));
+  };
+  const p95s = [...rows.values()].map(p95Of).filter((v) => v !== null);
   return [
     ratio(100),
     ratio(500),
