@@ -6,32 +6,21 @@
 import { createFileStore } from '../src/state/file-store.js';
 import { reduce } from '../src/state/reduce.js';
 import type { NewEvent, OrchestrationEvent } from '../src/state/types.js';
+import { finish, lane, start } from '../test/report/terminal-fixtures.js';
 import type { GeneratedWp } from './make-graph.js';
 
+/** One WP from claim to done: implemented by claude, approved by codex. */
 function lifeOf(wp: string, n: number): NewEvent[] {
-  const attempt = (role: 'implementation' | 'review', agent: string): NewEvent[] => [
-    { type: 'attempt_started', wp, role, agent, attempt: 1, logFile: `/logs/${wp}/${role}-1.log` },
-    {
-      type: 'attempt_finished',
-      wp,
-      role,
-      agent,
-      attempt: 1,
-      success: true,
-      summary: `${agent} finished ${wp}`,
-      exitCode: 0,
-      durationMs: 1000 + (n % 300),
-      costUsd: 0.01,
-      tokens: { input: 1200, output: 300 },
-    },
-  ];
+  const cost = { durationMs: 1000 + (n % 300), costUsd: 0.01, tokens: { input: 1200, output: 300 } };
   return [
-    { type: 'lane_changed', wp, lane: 'claimed' },
-    ...attempt('implementation', 'claude'),
-    { type: 'lane_changed', wp, lane: 'for_review' },
-    ...attempt('review', 'codex'),
+    lane(wp, 'claimed'),
+    start(wp, 'implementation', 'claude'),
+    finish(wp, 'implementation', 'claude', cost),
+    lane(wp, 'for_review'),
+    start(wp, 'review', 'codex'),
+    finish(wp, 'review', 'codex', cost),
     { type: 'review_verdict', wp, agent: 'codex', verdict: 'approved', summary: 'looks good', findings: [] },
-    { type: 'lane_changed', wp, lane: 'done' },
+    lane(wp, 'done'),
   ];
 }
 

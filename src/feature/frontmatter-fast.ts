@@ -53,7 +53,12 @@ class Reader {
 
   /** Skip empty and comment-only lines (outside block scalars they carry nothing). */
   skipBlank(): void {
-    while (!this.done() && (this.peek().text === '' || this.peek().text.startsWith('#'))) this.i++;
+    while (!this.done() && isBlank(this.peek())) this.i++;
+  }
+
+  /** After a node at `indent`: a more indented line next (not blank) belongs to nothing we understand. */
+  private endNode(indent: number): void {
+    if (!this.done() && this.peek().indent > indent && !isBlank(this.peek())) throw GIVE_UP;
   }
 
   /** A block mapping whose keys sit at column `indent`; the first key line is the current one. */
@@ -71,13 +76,7 @@ class Reader {
       if (!match) throw GIVE_UP;
       out[match[1] as string] = this.valueAfterKey(indent, match[2]);
       text = undefined;
-      if (
-        !this.done() &&
-        this.peek().indent > indent &&
-        this.peek().text !== '' &&
-        !this.peek().text.startsWith('#')
-      )
-        throw GIVE_UP;
+      this.endNode(indent);
     }
   }
 
@@ -107,13 +106,7 @@ class Reader {
       if (KEY.test(content)) out.push(this.mapping(indent + 2, content));
       else if (content.startsWith('|')) out.push(this.literal(indent, content));
       else out.push(scalarOrFlow(content));
-      if (
-        !this.done() &&
-        this.peek().indent > indent &&
-        this.peek().text !== '' &&
-        !this.peek().text.startsWith('#')
-      )
-        throw GIVE_UP;
+      this.endNode(indent);
     }
   }
 
@@ -141,6 +134,7 @@ class Reader {
   }
 }
 
+const isBlank = (line: Line): boolean => line.text === '' || line.text.startsWith('#');
 const isItem = (text: string): boolean => text === '-' || text.startsWith('- ');
 
 /** A scalar or a flow list written on one line. */
