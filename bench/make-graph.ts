@@ -70,7 +70,7 @@ export function makeGraph(spec: GraphSpec): GeneratedWp[] {
   });
 }
 
-function wpFile(wp: GeneratedWp): string {
+export function wpFile(wp: GeneratedWp): string {
   const frontmatter = stringify({
     work_package_id: wp.id,
     title: wp.title,

@@ -97,15 +97,15 @@ async function main(): Promise<void> {
     report('tsx start-up alone (child, baseline)', await time(childRuns, () => run(TSX, ['-e', 'void 0'])));
     const argv = ['src/cli/main.ts', 'plan', '--repo', repo, '--feature', SLUG, '--json'];
     report('plan --json, child process (tsx src/cli/main.ts)', await time(childRuns, () => run(TSX, argv)));
-    // What a user runs: the compiled CLI (built first with `npm run compile`).
-    await run('npx', ['tsc', '-p', 'tsconfig.build.json']);
-    const built = ['build/cli/main.js', ...argv.slice(1)];
+    // What a user runs: the bundled bin (built first with `npm run compile`).
+    await run('npm', ['run', '--silent', 'compile']);
+    const built = ['bin/kitty-orchestrator.js', ...argv.slice(1)];
     report(
       'node start-up alone (child, baseline)',
       await time(childRuns, () => run(process.execPath, ['-e', 'void 0'])),
     );
     report(
-      'plan --json, child process (node build/cli/main.js)',
+      'plan --json, child process (the bundled bin)',
       await time(childRuns, () => run(process.execPath, built)),
     );
   } finally {

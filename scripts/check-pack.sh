@@ -12,7 +12,7 @@ tarball="$work/$(npm pack --silent --pack-destination "$work" | tail -n 1)"
 listing="$(tar -tzf "$tarball")"
 echo "packed $(basename "$tarball"): $(wc -l <<<"$listing") files, $(du -k "$tarball" | cut -f1) KB"
 for needed in package/bin/kitty-orchestrator.js package/build/index.js package/build/index.d.ts \
-  package/build/cli/main.js package/bin/kitty-sim-agent.mjs package/LICENSE; do
+  package/build/cli-bundle/main.js package/bin/kitty-sim-agent.mjs package/LICENSE; do
   grep -qx "$needed" <<<"$listing" || { echo "check-pack: $needed is missing from the tarball" >&2; exit 1; }
 done
 

@@ -8,7 +8,7 @@
 // Run, plan, inspect, stop.
 export { runFeature, featureLogDir, type RunFeatureOptions } from './run-feature.js';
 export { planFeature, planView, type PlanView } from './plan.js';
-export { readStatus } from './state/file-store.js';
+export { readStatus } from './state/read-status.js';
 export { abortStoredRun } from './engine/abort.js';
 export { KittyError, isKittyError, exitCodeFor, type ErrorKind } from './errors.js';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { resolveFeatureDir } from '../feature/index.js';
+import { resolveFeatureDir } from '../feature/resolve.js';
 import type { CliIO } from './io.js';
 import { repoRoot } from './repo-root.js';
 

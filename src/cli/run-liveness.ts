@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { isProcessAlive } from '../executor/process-tree.js';
 import { toRunView, type RunView } from '../report/view-model.js';
 import { statePaths } from '../state/file-store.js';
-import { readOwner } from '../state/lock.js';
+import { readOwner } from '../state/lock-owner.js';
 import type { OrchestrationRun } from '../state/types.js';
 
 /**

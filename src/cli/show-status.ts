@@ -1,7 +1,7 @@
 import { toJsonOutput } from '../report/json-keys.js';
 import { renderSummary } from '../report/render/terminal.js';
 import { featureLogDir } from '../paths.js';
-import { readStatus } from '../state/file-store.js';
+import { readStatus } from '../state/read-status.js';
 import { resolveTarget } from './feature-ref.js';
 import { repoRefFor, repoRoot } from './repo-root.js';
 import type { CliIO } from './io.js';

@@ -5,7 +5,7 @@ import { isProcessAlive } from '../executor/process-tree.js';
 import { readFeature } from '../feature/index.js';
 import { createStandaloneHost } from '../host/standalone.js';
 import { createFileStore } from '../state/file-store.js';
-import { readOwner } from '../state/lock.js';
+import { readOwner } from '../state/lock-owner.js';
 import { requestAbort } from './abort-marker.js';
 import { resolveTarget } from './feature-ref.js';
 import type { CliIO } from './io.js';

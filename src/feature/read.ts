@@ -2,6 +2,7 @@
  * Reads a spec-kitty feature directory into a validated Feature: WP prompt files, tasks.md subtasks and
  * lanes (3.x event log, else frontmatter `lane`, else legacy lane folder, else planned).
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { KittyError } from '../errors.js';
@@ -44,7 +45,7 @@ export async function readFeature(
     return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
   };
   const warnings: string[] = [];
-  const loaded = await loadDrafts(await listWpFiles(dir, display), display, warnings);
+  const loaded = loadDrafts(await listWpFiles(dir, display), display, warnings);
   const resolver = new WpIdResolver(loaded.map((l) => l.draft.id));
   const subtasks = await readTasksMd(join(dir, 'tasks.md'), resolver, display, warnings);
   const lanes = await readLanes(join(dir, 'status.events.jsonl'), resolver, display, warnings);
@@ -54,24 +55,22 @@ export async function readFeature(
   return { feature: { slug: basename(dir), dir, workPackages }, warnings };
 }
 
-async function loadDrafts(
-  files: WpFileRef[],
-  display: (p: string) => string,
-  warnings: string[],
-): Promise<Loaded[]> {
-  return Promise.all(
-    files.map(async (file) => {
-      let text: string;
-      try {
-        text = await readFile(file.path, 'utf8');
-      } catch (cause) {
-        throw new KittyError('feature', `${display(file.path)}: cannot read: ${String(cause)}`, { cause });
-      }
-      const parsed = parseWorkPackageFile(text, display(file.path), file.fileName);
-      warnings.push(...parsed.warnings);
-      return { file, draft: parsed.draft };
-    }),
-  );
+/**
+ * Read synchronously: 1,000 small WP files take about 10 ms so, and five to ten times that through the promise
+ * API (four thread-pool round trips per file). Warnings come in file order.
+ */
+function loadDrafts(files: WpFileRef[], display: (p: string) => string, warnings: string[]): Loaded[] {
+  return files.map((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file.path, 'utf8');
+    } catch (cause) {
+      throw new KittyError('feature', `${display(file.path)}: cannot read: ${String(cause)}`, { cause });
+    }
+    const parsed = parseWorkPackageFile(text, display(file.path), file.fileName);
+    warnings.push(...parsed.warnings);
+    return { file, draft: parsed.draft };
+  });
 }
 
 /** Subtasks per existing WP id from tasks.md (absent file: none). */

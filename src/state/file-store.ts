@@ -1,11 +1,11 @@
-import { mkdir, open, readdir, readFile, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage, KittyError } from '../errors.js';
 import { assertNoSymlink } from '../safe-write.js';
 import { acquireRunLock } from './lock.js';
 import { eventProblem } from './schema.js';
-import { reduce } from './reduce.js';
-import { createSnapshotFileWriter, readSnapshotFile, serializeSnapshot } from './snapshot.js';
+import { createMarkBook } from './log-marks.js';
+import { createSnapshotFileWriter, serializeSnapshot } from './snapshot.js';
 import type { NewEvent, OrchestrationEvent, OrchestrationRun, StateStore } from './types.js';
 
 /**
@@ -61,6 +61,8 @@ export function createFileStore(options: FileStoreOptions): StateStore {
   let lastSeq: number | null = null;
   // The log's size after this store's last append; null when unknown (initially, and after a failed write).
   let logSize: number | null = null;
+  // Where each appended event's line ends, so a snapshot can tell readers where in the log it stands.
+  const marks = createMarkBook();
   // One queue for loads and appends: a load racing an append could otherwise hand out a seq twice.
   let queue: Promise<unknown> = Promise.resolve();
   const enqueue = <T>(task: () => Promise<T>): Promise<T> => {
@@ -87,10 +89,12 @@ export function createFileStore(options: FileStoreOptions): StateStore {
     const at = now();
     // seq and at lead each line (easy to read) and win over anything the caller smuggled in.
     const stamped = events.map((e, i) => Object.assign({ seq: first + i, at }, e, { seq: first + i, at }));
+    const lines = stamped.map((e) => `${JSON.stringify(e)}\n`);
     try {
-      logSize = await appendLines(
-        paths.events,
-        stamped.map((e) => `${JSON.stringify(e)}\n`).join(''),
+      logSize = await appendLines(paths.events, lines.join(''), logSize);
+      marks.appended(
+        first,
+        lines.map((line) => Buffer.byteLength(line)),
         logSize,
       );
     } catch (error) {
@@ -110,7 +114,7 @@ export function createFileStore(options: FileStoreOptions): StateStore {
     append: (events) => enqueue(() => append(events)),
     async writeSnapshot(run: OrchestrationRun) {
       // Serialized once: both files hold the same text.
-      const text = serializeSnapshot(run);
+      const text = serializeSnapshot(run, marks.take(run.lastSeq));
       await mkdir(paths.featureDir, { recursive: true });
       await snapshots.feature.write(text);
       await snapshots.global.write(text);
@@ -179,14 +183,18 @@ async function syncDir(dir: string): Promise<void> {
 
 /** Read and parse an event log; null when the file does not exist. */
 export async function readEventLog(file: string): Promise<OrchestrationEvent[] | null> {
-  let text: string;
+  const text = await readEventLogText(file);
+  return text === null ? null : parseEventLog(text, file);
+}
+
+/** An event log's text; null when the file does not exist. */
+export async function readEventLogText(file: string): Promise<string | null> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new KittyError('state', `cannot read ${file}: ${errorMessage(error)}`, { cause: error });
   }
-  return parseEventLog(text, file);
 }
 
 /**
@@ -195,11 +203,12 @@ export async function readEventLog(file: string): Promise<OrchestrationEvent[] |
  * - an unparseable line in the middle whose next event takes the seq right after the previous one: the remnant
  *   of such a tail after the next append started on a fresh line (the lost event's seq was handed out again).
  * Anything else (bad JSON, a non-event, a seq that does not increase) throws KittyError('state') naming file:line.
+ * `afterSeq`: the seq just before `text` (a tail read from a snapshot's mark; its line numbers start at 1).
  */
-export function parseEventLog(text: string, file: string): OrchestrationEvent[] {
+export function parseEventLog(text: string, file: string, afterSeq = 0): OrchestrationEvent[] {
   const lines = text.split('\n');
   const events: OrchestrationEvent[] = [];
-  let prevSeq = 0;
+  let prevSeq = afterSeq;
   let remnant: { line: number; problem: string } | null = null;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
@@ -246,55 +255,4 @@ function corruptEvent(file: string, line: number, problem: string): KittyError {
     'corrupt',
     `${file}:${line}: ${problem} (a corrupt state event; fix or move the file — it was left untouched)`,
   );
-}
-
-/**
- * The run `status` shows: the feature's event log reduced (authoritative), else its snapshot. Without a
- * feature: the feature of the most recent snapshot (or, if there is none, of the most recently written log).
- * Null when nothing was ever recorded.
- */
-export async function readStatus(options: {
-  repoDir: string;
-  feature?: string;
-}): Promise<OrchestrationRun | null> {
-  const feature = options.feature ?? (await latestFeature(options.repoDir));
-  if (!feature) return null;
-  const paths = statePaths(options.repoDir, feature);
-  const events = await readEventLog(paths.events);
-  const fromLog = events ? reduce(events) : null;
-  if (fromLog) {
-    await refreshSnapshot(paths.featureSnapshot, fromLog);
-    return fromLog;
-  }
-  const snapshot = await readSnapshotFile(paths.featureSnapshot);
-  if (snapshot) return snapshot.run;
-  const global = await readSnapshotFile(paths.globalSnapshot);
-  return global?.feature === feature ? global.run : null;
-}
-
-/**
- * A snapshot that could not be written (a full or read-only disk, a crash) is rebuilt from the log by the next
- * reader, best effort. One that is there but invalid is left for a human: its error names it when it is read.
- */
-async function refreshSnapshot(file: string, run: OrchestrationRun): Promise<void> {
-  const current = await readSnapshotFile(file).catch(() => undefined);
-  if (current === undefined || (current !== null && current.run.lastSeq >= run.lastSeq)) return;
-  await createSnapshotFileWriter(file)
-    .write(serializeSnapshot(run))
-    .catch(() => undefined);
-}
-
-async function latestFeature(repoDir: string): Promise<string | null> {
-  const global = path.join(repoDir, '.kittify', 'orchestration-state.json');
-  const snapshot = await readSnapshotFile(global);
-  if (snapshot) return snapshot.feature;
-  const root = path.join(repoDir, '.kittify', 'orchestration');
-  const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
-  let best: { feature: string; mtimeMs: number } | null = null;
-  for (const entry of entries) {
-    if (!entry.isDirectory()) continue;
-    const info = await stat(path.join(root, entry.name, 'events.jsonl')).catch(() => null);
-    if (info && (!best || info.mtimeMs > best.mtimeMs)) best = { feature: entry.name, mtimeMs: info.mtimeMs };
-  }
-  return best?.feature ?? null;
 }

@@ -2,11 +2,11 @@
 export type * from './types.js';
 export { RUN_STATUSES } from './types.js';
 export { applyEvent, reduce } from './reduce.js';
+export { readStatus } from './read-status.js';
 export {
   createFileStore,
   parseEventLog,
   readEventLog,
-  readStatus,
   statePaths,
   type FileStoreOptions,
   type StatePaths,
@@ -16,6 +16,7 @@ export {
   createThrottledSnapshotWriter,
   readSnapshotFile,
   serializeSnapshot,
+  type LogMark,
   type SnapshotFile,
   type SnapshotFileWriter,
   type ThrottledSnapshotWriter,

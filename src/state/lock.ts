@@ -1,9 +1,12 @@
-import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { lock } from 'proper-lockfile';
 import { assertNoSymlink, writeFileNoFollow } from '../safe-write.js';
 import { errorMessage, KittyError } from '../errors.js';
+import { ownerFile, readOwner, type LockOwner } from './lock-owner.js';
+
+export { readOwner, type LockOwner } from './lock-owner.js';
 
 /**
  * One run per feature. The lock is a proper-lockfile directory (`run.lock`) inside the feature's orchestration
@@ -30,14 +33,6 @@ export interface RunLockOptions {
   staleMs?: number;
 }
 
-/** Who holds a run lock; written to `owner.json` beside the lock directory. */
-export interface LockOwner {
-  pid: number;
-  hostname: string;
-  startedAt: string;
-  feature: string;
-}
-
 /** One acquisition's settings. */
 interface Target {
   dir: string;
@@ -47,7 +42,6 @@ interface Target {
 }
 
 const STALE_MS = 10_000;
-const OWNER_FILE = 'owner.json';
 // Contention on the guard lasts milliseconds; the retries outlast its stale period should a holder die inside it.
 const GUARD_RETRIES = { retries: 60, factor: 1.3, minTimeout: 10, maxTimeout: 250 };
 
@@ -176,22 +170,6 @@ function lockError(target: Target, error: unknown): KittyError {
   });
 }
 
-/** The recorded holder, or null when owner.json is missing or unreadable (then only staleness frees the lock). */
-export async function readOwner(dir: string): Promise<LockOwner | null> {
-  try {
-    const parsed = JSON.parse(await readFile(ownerFile(dir), 'utf8')) as Partial<LockOwner>;
-    if (typeof parsed.pid !== 'number' || typeof parsed.hostname !== 'string') return null;
-    return {
-      pid: parsed.pid,
-      hostname: parsed.hostname,
-      startedAt: String(parsed.startedAt ?? 'an unknown time'),
-      feature: String(parsed.feature ?? ''),
-    };
-  } catch {
-    return null;
-  }
-}
-
 function isAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
@@ -201,8 +179,4 @@ function isAlive(pid: number): boolean {
     // EPERM: the pid exists but belongs to someone else; only ESRCH proves it is gone.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-function ownerFile(dir: string): string {
-  return path.join(dir, OWNER_FILE);
 }

@@ -42,6 +42,27 @@ export function reduce(events: readonly OrchestrationEvent[]): OrchestrationRun 
 }
 
 /**
+ * Fold the events that follow `base` into it, IN PLACE: for a run the caller owns outright (one just parsed from
+ * a snapshot file), so a long tail costs what it changes, not a copy of every WP per event. A `run_started` in
+ * the tail starts over from it, as `reduce` does.
+ */
+export function reduceOnto(
+  base: OrchestrationRun,
+  events: readonly OrchestrationEvent[],
+): OrchestrationRun | null {
+  if (events.some((e) => e.type === 'run_started')) return reduce(events);
+  const draft: Draft = {
+    run: base,
+    inPlace: true,
+    inFlight: inFlightOf.get(base) ?? countInFlight(base),
+    wp: (id) => base.workPackages[id],
+  };
+  for (const event of events) applyTo(draft, event);
+  inFlightOf.set(base, draft.inFlight);
+  return base;
+}
+
+/**
  * Fold one event into a run without mutating it (the engine calls this as each event is recorded).
  * Events before any `run_started` leave the result null; unknown event types only advance `lastSeq`/`updatedAt`.
  */

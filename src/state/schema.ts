@@ -115,6 +115,7 @@ const wpExecution = z.looseObject({
 const snapshotSchema = z.looseObject({
   version: z.literal(1),
   feature: text,
+  log: z.object({ offset: count, seq: count }).optional(),
   run: z.looseObject({
     runId: text,
     feature: text,

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stripAnsi } from '../../src/report/format.js';
-import { readStatus } from '../../src/state/file-store.js';
+import { readStatus } from '../../src/state/read-status.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FEATURE = '001-checkout-flow';

@@ -2,7 +2,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { featureLogDir } from '../../src/paths.js';
-import { readStatus, statePaths } from '../../src/state/file-store.js';
+import { statePaths } from '../../src/state/file-store.js';
+import { readStatus } from '../../src/state/read-status.js';
 import { independentWps, makeRepo, silentLogger, simConfig } from './harness.js';
 
 const feature = independentWps(2, '008-io');

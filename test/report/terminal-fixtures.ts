@@ -26,7 +26,12 @@ class Log {
   }
 }
 
-const start = (wp: string, role: 'implementation' | 'review', agent: string, attempt = 1): NewEvent => ({
+export const start = (
+  wp: string,
+  role: 'implementation' | 'review',
+  agent: string,
+  attempt = 1,
+): NewEvent => ({
   type: 'attempt_started',
   wp,
   role,
@@ -35,7 +40,7 @@ const start = (wp: string, role: 'implementation' | 'review', agent: string, att
   logFile: `.kittify/logs/001-checkout-flow/${wp}-${role}-${attempt}.log`,
 });
 
-const finish = (
+export const finish = (
   wp: string,
   role: 'implementation' | 'review',
   agent: string,
@@ -55,7 +60,7 @@ const finish = (
   ...extra,
 });
 
-const lane = (wp: string, to: Extract<NewEvent, { type: 'lane_changed' }>['lane']): NewEvent => ({
+export const lane = (wp: string, to: Extract<NewEvent, { type: 'lane_changed' }>['lane']): NewEvent => ({
   type: 'lane_changed',
   wp,
   lane: to,

@@ -44,7 +44,12 @@ describe('snapshots', () => {
     await store.writeSnapshot(run(1));
     await store.writeSnapshot(run(2));
     for (const file of [paths.featureSnapshot, paths.globalSnapshot]) {
-      expect(await readJson(file)).toEqual({ version: 1, feature: FEATURE, run: run(2) });
+      expect(await readJson(file)).toEqual({
+        version: 1,
+        feature: FEATURE,
+        run: run(2),
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
       expect((await readJson(`${file}.bak`)).run.lastSeq).toBe(1);
     }
     expect(paths.globalSnapshot).toBe(path.join(repo.dir, '.kittify', 'orchestration-state.json'));
@@ -106,6 +111,19 @@ describe('snapshots', () => {
     await ours.writeSnapshot(run(2));
     expect(await readFile(`${global}.bak`, 'utf8')).toBe(serializeSnapshot(theirs));
     expect((await readJson(global)).run.lastSeq).toBe(2);
+  });
+
+  it('trusts its own sealed snapshots, and validates one whose text changed after it was sealed', async () => {
+    const file = path.join(repo.dir, 'snap.json');
+    const text = serializeSnapshot(run(2));
+    await writeFile(file, text);
+    expect((await readSnapshotFile(file))?.run).toEqual(run(2));
+    // Same shape of text, a value the schema refuses: the seal no longer matches, so the schema sees it.
+    await writeFile(file, text.replace('"wpsTotal":1', '"wpsTotal":-1'));
+    await expect(readSnapshotFile(file)).rejects.toThrow(/wpsTotal/);
+    // A valid edit by hand is read like any unsealed snapshot.
+    await writeFile(file, text.replace('"retries":0', '"retries":3'));
+    expect((await readSnapshotFile(file))?.run.retries).toBe(3);
   });
 
   it('refuses a snapshot from an unknown version', async () => {

@@ -30,7 +30,11 @@ export const orchestrateCommand: CommandFactory = (io, setExitCode) =>
         return (await import('../stop-run.js')).stopRun(io, { ...target, cleanupWorktrees: false });
       const overrides = overridesFrom(flags);
       if (flags.dryRun)
-        return (await import('./dry-run.js')).dryRun(io, { ...target, overrides, json: Boolean(flags.json) });
+        return (await import('../dry-run.js')).dryRun(io, {
+          ...target,
+          overrides,
+          json: Boolean(flags.json),
+        });
       setExitCode(
         await (
           await import('../session.js')

@@ -1,13 +1,13 @@
-import type { ConfigOverrides } from '../../config/index.js';
-import type { Config, Role } from '../../config/schema.js';
-import { readFeature } from '../../feature/index.js';
-import { loadRunConfig } from '../../run-config.js';
-import { candidatesFor } from '../../scheduler/index.js';
-import type { CliIO } from '../io.js';
-import { repoRoot } from '../repo-root.js';
-import { planView } from '../../plan.js';
-import { renderPlan } from './plan.js';
-import { toJsonOutput } from '../../report/json-keys.js';
+import type { ConfigOverrides } from '../config/index.js';
+import type { Config, Role } from '../config/schema.js';
+import { readFeature } from '../feature/index.js';
+import { loadRunConfig } from '../run-config.js';
+import { candidatesFor } from '../scheduler/index.js';
+import type { CliIO } from './io.js';
+import { repoRoot } from './repo-root.js';
+import { planView } from '../plan.js';
+import { renderPlan } from './show-plan.js';
+import { toJsonOutput } from '../report/json-keys.js';
 
 /** Agents in the order the run would try them for a role, by config alone. */
 function agentOrder(config: Config, role: Role): string[] {
