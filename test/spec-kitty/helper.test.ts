@@ -9,6 +9,7 @@ import {
   startSpecKittyHelper,
   type SpecKittyHelper,
 } from '../../src/host/spec-kitty-helper.js';
+import { pidIn, until } from '../helpers/until.js';
 
 /**
  * The spec-kitty helper with real processes: a real Python runs a fake `spec-kitty` console script (no
@@ -86,21 +87,6 @@ function helper(): SpecKittyHelper {
   return started;
 }
 
-/** Waits for an event (a file appearing, a process ending) by polling; the deadline is only a safety net. */
-async function until<T>(probe: () => Promise<T | null> | T | null, what: string): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const pidIn = (file: string) => async () => {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return /^\d+$/.test(text) ? Number(text) : null;
-};
 const gone = (pid: number) => () => (isProcessAlive(pid) ? null : true);
 
 describe('which spec-kitty gets the helper', () => {
