@@ -29,6 +29,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 
 PR_SET_PDEATHSIG = 1
 # What spec-kitty 3.2.7 imports inside its commands (measured), so that no child has to.
@@ -199,6 +200,11 @@ def run_call(script, request, out, err):
 
 if __name__ == "__main__":
     console_script = sys.argv[1]
-    call = serve(tempfile.mkdtemp(prefix="kitty-sk-zygote-"), warm())
+    warmed = warm()
+    if threading.active_count() > 1:
+        # Forking a process with other threads can deadlock its children: exit unready, and every call is
+        # spawned as its own process instead.
+        sys.exit("kitty-orchestrator: spec-kitty started a thread on import; no helper")
+    call = serve(tempfile.mkdtemp(prefix="kitty-sk-zygote-"), warmed)
     run_call(console_script, *call)
 `;

@@ -9,6 +9,8 @@ import {
   startSpecKittyHelper,
   type SpecKittyHelper,
 } from '../../src/host/spec-kitty-helper.js';
+import { createSpecKittyCli } from '../../src/host/spec-kitty-cli.js';
+import { runProcess } from '../../src/executor/run-process.js';
 import { pidIn, until } from '../helpers/until.js';
 
 /**
@@ -99,6 +101,22 @@ describe('which spec-kitty gets the helper', () => {
     expect(await consoleScriptPython(shell)).toBeNull();
     expect(await consoleScriptPython(viaEnv)).toBeNull();
     expect(await consoleScriptPython(path.join(dir, 'missing'))).toBeNull();
+  });
+
+  it('a spec-kitty that is not a Python console script is spawned per call, as before', async () => {
+    const bin = path.join(dir, 'sk-wrapper');
+    const envelope = { contract_version: '1.5.0', command: 'x', success: true, error_code: null, data: {} };
+    await writeFile(bin, `#!/bin/sh\necho "$PPID $$" >> ${dir}/pids\necho '${JSON.stringify(envelope)}'\n`);
+    await chmod(bin, 0o755);
+    const python = await consoleScriptPython(bin);
+    const helperOrNull =
+      python === null ? null : startSpecKittyHelper({ python, script: bin, cwd: dir, env: {} });
+    const cli = createSpecKittyCli({ bin, cwd: dir, runProcess, helper: Promise.resolve(helperOrNull) });
+    expect((await cli.api(['contract-version'])).contract_version).toBe('1.5.0');
+    expect((await cli.api(['contract-version'])).success).toBe(true);
+    expect(helperOrNull).toBeNull();
+    // Two calls, two processes of their own.
+    expect(new Set((await readFile(path.join(dir, 'pids'), 'utf8')).trim().split('\n')).size).toBe(2);
   });
 
   it('an interpreter that cannot run the helper answers null (the caller spawns instead)', async () => {
