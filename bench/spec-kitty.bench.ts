@@ -179,13 +179,13 @@ function printSummary(makespans: Map<string, number[]>, boundMs: number, calls: 
   for (const [label, list] of makespans) {
     const ms = median(list);
     const ratio = label === 'standalone' ? '' : ` (x${(ms / standalone).toFixed(2)} of standalone)`;
-    console.log(`summary: ${label} host makespan ${seconds(ms)}${ratio}`);
+    console.log(`summary: makespan, ${label} host: ${seconds(ms)}${ratio}`);
   }
-  console.log(`summary: lower bound ${seconds(boundMs)}`);
+  console.log(`summary: makespan, lower bound: ${seconds(boundMs)}`);
   if (calls === null) return;
   const cost = (c: { wallMs: number; cpuMs: number }) => `${seconds(c.wallMs)} wall, ${seconds(c.cpuMs)} CPU`;
-  console.log(`summary: spec-kitty call as its own process ${cost(calls.process)}`);
-  if (calls.helper) console.log(`summary: spec-kitty call through the helper ${cost(calls.helper)}`);
+  console.log(`summary: one spec-kitty call, own process: ${cost(calls.process)}`);
+  if (calls.helper) console.log(`summary: one spec-kitty call, through the helper: ${cost(calls.helper)}`);
   else
     console.log(
       'summary: spec-kitty call through the helper n/a (spec-kitty is not a Python console script)',
