@@ -25,7 +25,6 @@ import importlib
 import json
 import os
 import select
-import shutil
 import signal
 import sys
 import tempfile
@@ -93,11 +92,12 @@ def send(message):
 
 
 def collect(job):
+    """What the call wrote; its capture files are anonymous (unlinked), so nothing is left even if we are killed."""
     out = []
-    for path in (job["out"], job["err"]):
-        with open(path, "rb") as handle:
-            out.append(handle.read().decode("utf-8", "replace"))
-        os.unlink(path)
+    for handle in (job["out"], job["err"]):
+        handle.seek(0)
+        out.append(handle.read().decode("utf-8", "replace"))
+        handle.close()
     return out
 
 
@@ -140,7 +140,7 @@ def stop(jobs):
     reap(jobs, block=True)
 
 
-def serve(scratch, warm_ok):
+def serve(warm_ok):
     """The request loop. Returns a request in a forked child (which then runs it); never returns in the helper."""
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
@@ -160,7 +160,6 @@ def serve(scratch, warm_ok):
         chunk = os.read(0, 65536)
         if not chunk:
             stop(jobs)
-            shutil.rmtree(scratch, ignore_errors=True)
             sys.exit(0)
         buffer += chunk
         *lines, buffer = buffer.split(b"\n")
@@ -168,8 +167,8 @@ def serve(scratch, warm_ok):
             if not line.strip():
                 continue
             request = json.loads(line)
-            out = os.path.join(scratch, "%s.out" % request["id"])
-            err = os.path.join(scratch, "%s.err" % request["id"])
+            out = tempfile.TemporaryFile()
+            err = tempfile.TemporaryFile()
             sys.stdout.flush()
             sys.stderr.flush()
             pid = os.fork()
@@ -187,10 +186,10 @@ def run_call(script, request, out, err):
     """In the child: stdio onto the capture files, then exactly what 'spec-kitty <argv>' runs."""
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
-    for path, fd in ((out, 1), (err, 2)):
-        target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(target, fd)
-        os.close(target)
+    os.close(null)
+    for handle, fd in ((out, 1), (err, 2)):
+        os.dup2(handle.fileno(), fd)
+        handle.close()
     os.chdir(request.get("cwd") or os.getcwd())
     sys.argv = [script, *request["argv"]]
     import runpy
@@ -205,6 +204,6 @@ if __name__ == "__main__":
         # Forking a process with other threads can deadlock its children: exit unready, and every call is
         # spawned as its own process instead.
         sys.exit("kitty-orchestrator: spec-kitty started a thread on import; no helper")
-    call = serve(tempfile.mkdtemp(prefix="kitty-sk-zygote-"), warmed)
+    call = serve(warmed)
     run_call(console_script, *call)
 `;
