@@ -9,9 +9,10 @@ import {
   startSpecKittyHelper,
   type SpecKittyHelper,
 } from '../../src/host/spec-kitty-helper.js';
-import { createSpecKittyCli } from '../../src/host/spec-kitty-cli.js';
+import { createSpecKittyCli, HEADLESS_ENV } from '../../src/host/spec-kitty-cli.js';
 import { runProcess } from '../../src/executor/run-process.js';
 import { pidIn, until } from '../helpers/until.js';
+import { findSpecKitty, specKittyEnv } from './real-spec-kitty.js';
 
 /**
  * The spec-kitty helper with real processes: a real Python runs a fake `spec-kitty` console script (no
@@ -200,5 +201,32 @@ describe.runIf(python !== null && process.platform === 'linux')('the spec-kitty 
     expect((await h.call(['exit', '0'], 60_000))?.exitCode).toBe(0);
     await h.close();
     expect((await h.call(['exit', '5'], 60_000))?.exitCode).toBe(5);
+  });
+});
+
+const realBin = findSpecKitty();
+
+describe.skipIf(!realBin)('the helper with the real spec-kitty', () => {
+  it('answers like the spec-kitty CLI itself, from a forked child', async () => {
+    const bin = realBin!;
+    const python = await consoleScriptPython(bin);
+    expect(python).not.toBeNull();
+    const env = { ...specKittyEnv(bin, dir), ...HEADLESS_ENV };
+    const h = startSpecKittyHelper({ python: python!, script: bin, cwd: dir, env });
+    helpers.push(h);
+    const [contract, version] = await Promise.all([
+      h.call(['orchestrator-api', 'contract-version'], 120_000),
+      h.call(['--version'], 120_000),
+    ]);
+    expect(contract).toMatchObject({ exitCode: 0, stoppedBy: null });
+    // Only an answer from the helper carries the child's CPU time.
+    expect(contract?.cpuMs).toEqual(expect.any(Number));
+    expect(JSON.parse(contract?.stdout.trim().split('\n').at(-1) ?? '')).toMatchObject({
+      command: 'orchestrator-api.contract-version',
+      success: true,
+      data: { api_version: expect.stringMatching(/^1\./) as unknown },
+    });
+    const own = execFileSync(bin, ['--version'], { cwd: dir, env, encoding: 'utf8' });
+    expect(version?.stdout).toBe(own);
   });
 });
