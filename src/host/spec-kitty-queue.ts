@@ -6,9 +6,12 @@ import type { SpecKittyView } from './spec-kitty-log.js';
 /**
  * The order in which spec-kitty hears of the run. Calls run one at a time: `append-history` commits in the
  * main checkout and transitions append to one unlocked event log, so two at once could collide. Within that
- * line a claim (which an agent waits for) goes first, as soon as the calls it depends on are made: its WP's own
- * earlier moves and its dependencies' (spec-kitty claims a WP only once its dependencies are done there). Lane
- * moves follow in the order they were sent; history notes, which gate nothing, come last.
+ * line, what agents wait for goes first:
+ * - a claim (an agent waits for it), queued the moment the moves it depends on are made: its WP's own earlier
+ *   moves and its dependencies' (spec-kitty claims a WP only once its dependencies are `done` there);
+ * - then the moves of WPs that others depend on (their `done` is what a dependent's claim waits for);
+ * - then the other moves; a WP's own moves always keep their order (they share one priority);
+ * - history notes, which gate nothing, last.
  */
 export interface SpecKittyQueue {
   /** Queues a lane move for `wp`; a failure is logged as a warning (the event log stays our truth). */
@@ -23,32 +26,68 @@ export interface SpecKittyQueue {
 
 type Task<T> = (view: SpecKittyView) => Promise<T>;
 
-const CLAIM = 2;
+const CLAIM = 3;
+const GATING_MOVE = 2;
 const MOVE = 1;
 const NOTE = 0;
 
-export function createSyncQueue(view: () => Promise<SpecKittyView>, logger: Logger): SpecKittyQueue {
+export interface QueueOptions {
+  view: () => Promise<SpecKittyView>;
+  logger: Logger;
+  /** WPs that other WPs depend on. */
+  gating: ReadonlySet<string>;
+}
+
+export function createSyncQueue(options: QueueOptions): SpecKittyQueue {
   const queue = new PQueue({ concurrency: 1 });
-  /** Each WP's last queued move, settled (never rejected) once made or refused. */
-  const lastMove = new Map<string, Promise<void>>();
-  const warned = (label: string, task: Task<void>) => async () => {
+  /** Moves queued and not yet made, per WP. */
+  const pending = new Map<string, number>();
+  const waiting: { wps: string[]; start: () => void }[] = [];
+  const idle = (wp: string) => (pending.get(wp) ?? 0) === 0;
+  const warned = async (label: string, task: Task<void>) => {
     try {
-      await task(await view());
+      await task(await options.view());
     } catch (error) {
-      logger.warn(`spec-kitty did not take ${label}: ${errorMessage(error)}`);
+      options.logger.warn(`spec-kitty did not take ${label}: ${errorMessage(error)}`);
+    }
+  };
+  /** Runs inside the move's own task, so a released claim is queued before the queue picks its next call. */
+  const made = (wp: string) => {
+    pending.set(wp, (pending.get(wp) ?? 1) - 1);
+    for (const waiter of waiting.filter((w) => w.wps.every(idle))) {
+      waiting.splice(waiting.indexOf(waiter), 1);
+      waiter.start();
     }
   };
   return {
     move: (wp, label, task) => {
-      lastMove.set(wp, queue.add(warned(label, task), { priority: MOVE }));
+      pending.set(wp, (pending.get(wp) ?? 0) + 1);
+      const priority = options.gating.has(wp) ? GATING_MOVE : MOVE;
+      void queue.add(
+        async () => {
+          try {
+            await warned(label, task);
+          } finally {
+            made(wp);
+          }
+        },
+        { priority },
+      );
     },
     note: (label, task) => {
-      void queue.add(warned(label, task), { priority: NOTE });
+      void queue.add(() => warned(label, task), { priority: NOTE });
     },
-    claim: async (wp, after, task) => {
-      await Promise.all([wp, ...after].flatMap((id) => lastMove.get(id) ?? []));
-      return queue.add(async () => task(await view()), { priority: CLAIM, throwOnTimeout: true });
-    },
+    claim: (wp, after, task) =>
+      new Promise((resolve, reject) => {
+        const start = () => {
+          queue
+            .add(async () => task(await options.view()), { priority: CLAIM, throwOnTimeout: true })
+            .then(resolve, reject);
+        };
+        const wps = [wp, ...after];
+        if (wps.every(idle)) start();
+        else waiting.push({ wps, start });
+      }),
     flush: () => queue.onIdle(),
   };
 }

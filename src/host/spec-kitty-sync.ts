@@ -38,10 +38,11 @@ export interface SyncOptions {
 
 export function createSpecKittySync(options: SyncOptions): SpecKittySync {
   let viewLoaded: Promise<SpecKittyView> | null = null;
-  const queue = createSyncQueue(
-    () => (viewLoaded ??= readSpecKittyView(options.feature.dir)),
-    options.logger,
-  );
+  const queue = createSyncQueue({
+    view: () => (viewLoaded ??= readSpecKittyView(options.feature.dir)),
+    logger: options.logger,
+    gating: new Set(options.feature.workPackages.flatMap((wp) => wp.dependencies)),
+  });
   const memory = newRunMemory();
   const handlers = eventHandlers(createSyncCalls(options, queue), options.feature, memory);
   const dependencies = new Map(options.feature.workPackages.map((wp) => [wp.id, wp.dependencies]));
