@@ -13,6 +13,7 @@ import { listWpFiles, type WpFileRef } from './files.js';
 import { compareIds, WpIdResolver } from './ids.js';
 import { normaliseLane } from './lanes.js';
 import { resolveFeatureDir } from './resolve.js';
+import { applySubtaskMarks, readSubtaskMarks } from './subtask-marks.js';
 import { parseTasksMd } from './tasks-md.js';
 import type { Feature, Lane, Subtask, WorkPackage } from './types.js';
 import { validateWorkPackages } from './validate.js';
@@ -49,7 +50,9 @@ export async function readFeature(
   const resolver = new WpIdResolver(loaded.map((l) => l.draft.id));
   const subtasks = await readTasksMd(join(dir, 'tasks.md'), resolver, display, warnings);
   const lanes = await readLanes(join(dir, 'status.events.jsonl'), resolver, display, warnings);
-  const workPackages = loaded.map((l) => toWorkPackage(l, resolver, subtasks, lanes, display, warnings));
+  const marks = await readSubtaskMarks(join(dir, 'status.events.jsonl'));
+  const drafts = loaded.map((l) => toWorkPackage(l, resolver, subtasks, lanes, display, warnings));
+  const workPackages = applySubtaskMarks(drafts, marks, (id) => resolver.resolve(id));
   validateWorkPackages(workPackages.map((wp) => ({ ...wp, file: display(wp.promptFile) })));
   workPackages.sort((a, b) => compareIds(a.id, b.id));
   return { feature: { slug: basename(dir), dir, workPackages }, warnings };

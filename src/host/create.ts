@@ -48,6 +48,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     version: packageVersion() ?? '0.0.0',
     defaultAgent: config.defaults.implementation[0] ?? Object.keys(config.agents)[0] ?? 'unknown',
     basesFile: path.join(statePaths(root, options.feature.slug).featureDir, 'spec-kitty-bases.json'),
+    env: options.env,
   });
   await host.contract;
   return host;

@@ -1,10 +1,13 @@
 import { KittyError } from '../errors.js';
-import type { ProcessRunner } from '../executor/types.js';
+import type { ProcessOutcome, ProcessRunner } from '../executor/types.js';
+import type { SpecKittyHelper } from './spec-kitty-helper.js';
 
 /**
  * The one way we talk to a real spec-kitty: `spec-kitty orchestrator-api <command>` (a versioned JSON
- * contract) and `spec-kitty agent tasks mark-status` (subtasks are outside the contract). Every call is a
- * Python start-up of 2-5 CPU-seconds, so callers keep them off the critical path.
+ * contract) and `spec-kitty agent tasks mark-status` (subtasks are outside the contract). A fresh process per
+ * call is ~1.4 s of Python start-up, so calls go through the helper (spec-kitty-helper.ts: one warm interpreter
+ * forking a child per call) when spec-kitty is a Python console script, and callers keep them off the critical
+ * path either way.
  */
 
 /** The contract major version this host speaks (spec-kitty 3.2.7 reports 1.5.0). */
@@ -14,7 +17,7 @@ export const SUPPORTED_CONTRACT_MAJOR = 1;
 const CALL_TIMEOUT_MS = 120_000;
 
 /** spec-kitty must never wait for a human or the network on our behalf. */
-const HEADLESS_ENV = { SPEC_KITTY_NON_INTERACTIVE: '1', SPEC_KITTY_NO_UPGRADE_CHECK: '1' };
+export const HEADLESS_ENV = { SPEC_KITTY_NON_INTERACTIVE: '1', SPEC_KITTY_NO_UPGRADE_CHECK: '1' };
 
 /** One `orchestrator-api` answer: `{contract_version, command, success, error_code, data}`. */
 export interface Envelope {
@@ -40,11 +43,13 @@ export interface SpecKittyCliOptions {
   /** The main checkout: spec-kitty finds the project from its working directory. */
   cwd: string;
   runProcess: ProcessRunner;
+  /** The warm helper, when there is one (resolves null when calls must spawn `bin` each time). */
+  helper?: Promise<SpecKittyHelper | null>;
 }
 
 export function createSpecKittyCli(options: SpecKittyCliOptions): SpecKittyCli {
-  const run = async (argv: readonly string[]) => {
-    const outcome = await options.runProcess({
+  const spawnOnce = (argv: readonly string[]): Promise<ProcessOutcome> =>
+    options.runProcess({
       argv: [options.bin, ...argv],
       cwd: options.cwd,
       env: HEADLESS_ENV,
@@ -52,6 +57,9 @@ export function createSpecKittyCli(options: SpecKittyCliOptions): SpecKittyCli {
       wallTimeoutMs: CALL_TIMEOUT_MS,
       inactivityTimeoutMs: CALL_TIMEOUT_MS,
     });
+  const run = async (argv: readonly string[]) => {
+    const helper = await options.helper;
+    const outcome = (await helper?.call(argv, CALL_TIMEOUT_MS)) ?? (await spawnOnce(argv));
     if (outcome.stoppedBy !== null) throw callError(argv, `stopped (${outcome.stoppedBy})`);
     return outcome;
   };

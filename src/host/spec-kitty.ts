@@ -1,7 +1,8 @@
 import type { Logger } from '../engine/types.js';
 import type { ProcessRunner } from '../executor/types.js';
 import type { Feature } from '../feature/types.js';
-import { checkContract, createSpecKittyCli } from './spec-kitty-cli.js';
+import { checkContract, createSpecKittyCli, HEADLESS_ENV } from './spec-kitty-cli.js';
+import { consoleScriptPython, startSpecKittyHelper, type SpecKittyHelper } from './spec-kitty-helper.js';
 import { startingLanes } from './spec-kitty-lanes.js';
 import { createSpecKittySync } from './spec-kitty-sync.js';
 import { claimWorkspace, createBaseBook } from './spec-kitty-workspace.js';
@@ -26,6 +27,23 @@ export interface SpecKittyHostOptions {
   defaultAgent: string;
   /** Where the lane branches' base commits are kept across a crash (a JSON file in our state directory). */
   basesFile: string;
+  /** The environment spec-kitty runs in; `KITTY_ORCHESTRATOR_SPEC_KITTY_HELPER=0` turns the helper off. */
+  env: NodeJS.ProcessEnv;
+}
+
+/** Variable that turns the warm helper off (every call then spawns spec-kitty, ~1.4 s each). */
+export const HELPER_SWITCH = 'KITTY_ORCHESTRATOR_SPEC_KITTY_HELPER';
+
+/** The warm helper when `bin` is a Python console script and it is not switched off; else null. */
+async function helperFor(options: SpecKittyHostOptions): Promise<SpecKittyHelper | null> {
+  if (options.env[HELPER_SWITCH] === '0') return null;
+  const python = await consoleScriptPython(options.bin);
+  if (python === null) {
+    options.logger.debug(`spec-kitty: ${options.bin} is not a Python console script; one process per call`);
+    return null;
+  }
+  const env = { ...options.env, ...HEADLESS_ENV };
+  return startSpecKittyHelper({ python, script: options.bin, cwd: options.repoDir, env });
 }
 
 /**
@@ -37,7 +55,12 @@ export function createSpecKittyHost(options: SpecKittyHostOptions): Host & {
   /** The contract version spec-kitty reports (checked at start). */
   contract: Promise<string>;
 } {
-  const cli = createSpecKittyCli({ bin: options.bin, cwd: options.repoDir, runProcess: options.runProcess });
+  // Without a helper every call spawns spec-kitty: slower, never wrong.
+  const helper = helperFor(options).catch(() => null);
+  const cli = createSpecKittyCli({
+    ...{ bin: options.bin, cwd: options.repoDir, runProcess: options.runProcess },
+    helper,
+  });
   const policy = (agent: string | undefined) =>
     JSON.stringify({
       orchestrator_id: SPEC_KITTY_ACTOR,
@@ -50,6 +73,9 @@ export function createSpecKittyHost(options: SpecKittyHostOptions): Host & {
     });
   const contract = cli.api(['contract-version']).then(checkContract);
   contract.catch(() => undefined);
+  // Read-only, so asked at once beside the contract check: the run starts one call sooner.
+  const lanesAhead = startingLanes(cli, options.feature, SPEC_KITTY_ACTOR);
+  lanesAhead.catch(() => undefined);
   const sync = createSpecKittySync({
     cli,
     feature: options.feature,
@@ -72,11 +98,13 @@ export function createSpecKittyHost(options: SpecKittyHostOptions): Host & {
     contract,
     startingLanes: async (feature) => {
       await contract;
-      return startingLanes(cli, feature, SPEC_KITTY_ACTOR);
+      return feature.slug === options.feature.slug
+        ? lanesAhead
+        : startingLanes(cli, feature, SPEC_KITTY_ACTOR);
     },
     prepareWorkspace: async (_feature, wpId) => {
       await contract;
-      return sync.exclusive((view) => claimWorkspace(claim, view, wpId));
+      return sync.claim(wpId, (view) => claimWorkspace(claim, view, wpId));
     },
     newCommits: (workspace) => git.newCommits(workspace),
     commitLeftovers: (workspace, message) => git.commitLeftovers(workspace, message),
@@ -87,7 +115,11 @@ export function createSpecKittyHost(options: SpecKittyHostOptions): Host & {
     setLane: () => Promise.resolve(),
     markSubtasksDone: () => Promise.resolve(),
     observe: (event) => sync.observe(event),
-    flush: () => sync.flush(),
+    // Nothing is called after the last flush: the helper goes (a later call would start a new one).
+    flush: async () => {
+      await sync.flush();
+      await (await helper)?.close();
+    },
     nextStep: (feature) =>
       `\`spec-kitty accept --mission ${feature.slug}\`, then \`spec-kitty merge --mission ${feature.slug}\``,
     // spec-kitty's merge folds the lane workspaces back and removes them; they are not ours to delete.

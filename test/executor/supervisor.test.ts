@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../../src/executor/process-tree.js';
 import { createProcessRunner } from '../../src/executor/run-process.js';
+import { pidIn, until } from '../helpers/until.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const node = (script: string): string[] => [process.execPath, '-e', script];
@@ -24,22 +25,6 @@ afterEach(async () => {
   }
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Waits for an event (a file appearing, a process ending) by polling; the deadline is only a safety net. */
-async function until<T>(probe: () => Promise<T | null> | T | null, what: string): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const pidIn = (file: string) => async () => {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return /^\d+$/.test(text) ? Number(text) : null;
-};
 
 describe.runIf(process.platform === 'linux')('agents end with the orchestrator', () => {
   it('an agent dies within seconds of its orchestrator being killed with SIGKILL', async () => {
