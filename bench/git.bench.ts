@@ -12,7 +12,7 @@
  *   npx tsx bench/git.bench.ts [--rss 600] [--spawns 40] [--wps 30] [--no-run]
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,7 @@ import { Worker } from 'node:worker_threads';
 import { createProcessRunner } from '../src/executor/run-process.js';
 import { objectInfo, stopGitBatches } from '../src/git/batch.js';
 import { setGitSpawn, tryGit, type GitSpawn } from '../src/git/git.js';
-import { createBenchRepo } from './lib/bench-repo.js';
+import { installGitCounter } from './lib/git-count.js';
 import { runCase } from './lib/run-case.js';
 import { ms, summarize, type Summary } from './lib/stats.js';
 
@@ -208,38 +208,15 @@ async function queryFigures(repo: string): Promise<void> {
   );
 }
 
-/** A `git` first on PATH that logs each invocation with its parent's pid, then runs the real git. */
-async function installShim(dir: string): Promise<{ log: string; restore: () => void }> {
-  const real = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
-  const log = path.join(dir, 'git.log');
-  await writeFile(path.join(dir, 'git'), `#!/bin/sh\necho "$PPID $1" >> '${log}'\nexec '${real}' "$@"\n`);
-  await chmod(path.join(dir, 'git'), 0o755);
-  const before = process.env.PATH;
-  process.env.PATH = `${dir}${path.delimiter}${before ?? ''}`;
-  return { log, restore: () => (process.env.PATH = before) };
-}
-
-async function countLines(file: string): Promise<{ all: number; ours: number }> {
-  const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
-  return { all: lines.length, ours: lines.filter((line) => line.startsWith(`${process.pid} `)).length };
-}
-
 async function processFigures(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'kitty-bench-git-shim-'));
-  const shim = await installShim(dir);
+  const path0 = process.env.PATH;
   const settings = { durationMs: 100, jitterMs: 50, maxConcurrent: 4, concurrency: 8 };
-  const feature = { kind: 'dag' as const, wps: WPS, seed: 7 };
   try {
-    // The repository's own making is counted apart and taken off.
-    const setupDir = await mkdtemp(path.join(os.tmpdir(), 'kitty-bench-git-setup-'));
-    await createBenchRepo(setupDir, feature, settings);
-    await rm(setupDir, { recursive: true, force: true });
-    const setup = await countLines(shim.log);
-    await rm(shim.log, { force: true });
-    const result = await runCase(`dag-${WPS}`, feature, settings, false);
-    const run = await countLines(shim.log);
-    const perWp = (run.all - setup.all) / WPS;
-    const forked = (run.ours - setup.ours) / WPS;
+    const counter = await installGitCounter(dir);
+    const result = await runCase(`dag-${WPS}`, { kind: 'dag', wps: WPS, seed: 7 }, settings, false, counter);
+    const perWp = result.git.total / WPS;
+    const forked = result.git.forkedHere / WPS;
     console.log(
       `\n3. a ${WPS}-WP sim run (status ${result.status}): git processes, orchestrator's own and the helper's`,
     );
@@ -247,7 +224,7 @@ async function processFigures(): Promise<void> {
       `SUMMARY git processes per WP: ${perWp.toFixed(1)}, of which forked by the orchestrator itself ${forked.toFixed(2)}`,
     );
   } finally {
-    shim.restore();
+    process.env.PATH = path0;
     await rm(dir, { recursive: true, force: true });
   }
 }

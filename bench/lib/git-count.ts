@@ -11,8 +11,9 @@ import path from 'node:path';
 const LOG_VAR = 'KITTY_BENCH_GIT_LOG';
 
 export interface GitCounter {
-  /** Git processes started since the last reset, with the most common sub-commands. */
-  take(): Promise<{ total: number; top: [string, number][] }>;
+  /** Git processes started since the last reset, with the most common sub-commands and how many of them this
+   * process forked itself (the rest come from the spawn helper and the batch processes). */
+  take(): Promise<{ total: number; top: [string, number][]; forkedHere: number }>;
 }
 
 /** Install the shim in `dir` and put it first on this process's PATH; the counter reads and resets its log. */
@@ -21,7 +22,7 @@ export async function installGitCounter(dir: string): Promise<GitCounter> {
   const log = path.join(dir, 'git-calls.log');
   const shim = path.join(dir, 'git');
   // dash builtins only before the exec: no extra fork per git call.
-  await writeFile(shim, `#!/bin/sh\nprintf '%s\\n' "$*" >> "$${LOG_VAR}"\nexec ${realGit} "$@"\n`);
+  await writeFile(shim, `#!/bin/sh\nprintf '%s %s\\n' "$PPID" "$*" >> "$${LOG_VAR}"\nexec ${realGit} "$@"\n`);
   await chmod(shim, 0o755);
   await writeFile(log, '');
   process.env[LOG_VAR] = log;
@@ -31,18 +32,21 @@ export async function installGitCounter(dir: string): Promise<GitCounter> {
       const lines = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
       await writeFile(log, '');
       const counts = new Map<string, number>();
+      let forkedHere = 0;
       for (const line of lines) {
-        const sub = subcommand(line);
+        const [ppid = '', ...args] = line.split(' ');
+        if (ppid === String(process.pid)) forkedHere++;
+        const sub = subcommand(args);
         counts.set(sub, (counts.get(sub) ?? 0) + 1);
       }
-      return { total: lines.length, top: [...counts].sort((a, b) => b[1] - a[1]).slice(0, 6) };
+      const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 6);
+      return { total: lines.length, top, forkedHere };
     },
   };
 }
 
 /** The sub-command of a logged git command line: the first word after the global `-C dir` / `-c k=v` options. */
-function subcommand(line: string): string {
-  const words = line.split(' ');
+function subcommand(words: string[]): string {
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w === '-C' || w === '-c') i++;

@@ -29,7 +29,7 @@ export interface CaseResult {
   /** Largest resident set of the orchestrator's process seen at an attempt start: a fork copies its page tables. */
   peakRssMb: number;
   /** Git processes the orchestrator started (not the agents'), and the most common sub-commands. */
-  git: { total: number; top: [string, number][] };
+  git: { total: number; top: [string, number][]; forkedHere: number };
   warnings: string[];
   metrics: RunMetrics;
   repoDir: string;

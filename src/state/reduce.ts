@@ -50,16 +50,9 @@ export function reduceOnto(
   base: OrchestrationRun,
   events: readonly OrchestrationEvent[],
 ): OrchestrationRun | null {
-  if (events.some((e) => e.type === 'run_started')) return reduce(events);
-  const draft: Draft = {
-    run: base,
-    inPlace: true,
-    inFlight: inFlightOf.get(base) ?? countInFlight(base),
-    wp: (id) => base.workPackages[id],
-  };
-  for (const event of events) applyTo(draft, event);
-  inFlightOf.set(base, draft.inFlight);
-  return base;
+  let run: OrchestrationRun | null = base;
+  for (const event of events) run = foldInPlace(run, event);
+  return run;
 }
 
 /**
