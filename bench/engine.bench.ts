@@ -5,9 +5,10 @@
  * what its agent processes really took, and the orchestrator's own overhead around each agent. Asserts nothing.
  *
  * Two series: 300 ms agents (jitter 150) on 4 slots, as the engine was first measured, and 3 s agents (jitter
- * 1.5 s) on 32 slots (48 WPs in flight), so that the 3 s series' 1,600 WPs take minutes rather than half an hour
- * while the sim agents' own start-up still leaves the 2 cores about half free: the whole bench is about
- * 15-20 minutes on a quiet 2-core machine (10 for the 300 ms series, 7 for the 3 s one). Beside each real ratio it
+ * 1.5 s) on 16 slots (24 WPs in flight), so that the 3 s series' 1,600 WPs take minutes rather than an hour
+ * while the sim agents' own start-up still leaves the 2 cores room: on 32 slots the agents alone saturate a
+ * 2-core machine (500 WPs measured 1.13 there, 1.03 on 16). The whole bench takes about 24 minutes on a quiet
+ * 2-core machine (9 for the 300 ms series, 15 for the 3 s one). Beside each real ratio it
  * prints the same DAG and measured work simulated without overhead (longest remaining path first, FIFO,
  * waves with barriers), the orchestrator's CPU per WP, its peak RSS, the git processes it started per WP
  * (a counting `git` shim on its PATH; the agents' git is not counted) and the dispatch latency.
@@ -15,7 +16,7 @@
  *   npx tsx bench/engine.bench.ts [--sizes 50,100,200,500,1000] [--duration 300] [--jitter 150]
  *                                 [--max-concurrent 4] [--concurrency 8]
  *                                 [--slow-sizes 100,500,1000] [--slow-duration 3000] [--slow-jitter 1500]
- *                                 [--slow-max-concurrent 32] [--slow-concurrency 48]
+ *                                 [--slow-max-concurrent 16] [--slow-concurrency 24]
  *                                 [--seed 7] [--no-demo] [--keep] [--no-calibration]
  *
  * An empty list (`--sizes ''`, `--slow-sizes ''`) skips that series.
@@ -61,8 +62,8 @@ const SERIES_FLAGS = {
   'slow-sizes': { type: 'string', default: '100,500,1000' },
   'slow-duration': { type: 'string', default: '3000' },
   'slow-jitter': { type: 'string' },
-  'slow-max-concurrent': { type: 'string', default: '32' },
-  'slow-concurrency': { type: 'string', default: '48' },
+  'slow-max-concurrent': { type: 'string', default: '16' },
+  'slow-concurrency': { type: 'string', default: '24' },
 } as const;
 
 /** One series from its flags (`prefix` '' or 'slow-'); the jitter defaults to half the duration. */
@@ -168,6 +169,7 @@ function tableRow(r: CaseResult): string[] {
   const sim = m.simulated;
   return [
     r.label,
+    r.series.replace(/ agents$/, ''),
     String(m.wps),
     String(r.slots),
     sec(m.makespanMs),
@@ -185,6 +187,7 @@ function tableRow(r: CaseResult): string[] {
 
 const TABLE_HEAD = [
   'case',
+  'agents',
   'WPs',
   'slots',
   'makespan',
