@@ -21,4 +21,5 @@ export {
   validateConfig,
   type LoadConfigOptions,
 } from './load.js';
-export { formatIssue, formatPath } from './format-issues.js';
+export { formatIssue } from './format-issues.js';
+export { formatPath } from './issue-message.js';

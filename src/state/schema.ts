@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ROLES } from '../config/names.js';
-import { formatIssue } from '../config/format-issues.js';
+import { formatPlainIssue } from '../config/issue-message.js';
 import { LANES } from '../feature/types.js';
 
 /**
@@ -11,15 +11,15 @@ import { LANES } from '../feature/types.js';
  */
 
 const text = z.string();
-const count = z.number().int().nonnegative();
-const money = z.number().nonnegative();
+const count = z.int().check(z.nonnegative());
+const amount = z.number().check(z.nonnegative());
 const role = z.enum(ROLES);
 const lane = z.enum(LANES);
-const tokens = z.looseObject({ input: z.number().nonnegative(), output: z.number().nonnegative() });
-const finding = z.looseObject({ location: text.optional(), message: text });
+const tokens = z.looseObject({ input: amount, output: amount });
+const finding = z.looseObject({ location: z.optional(text), message: text });
 const wpRef = { wp: text };
 
-const EVENT_SCHEMAS = new Map<string, z.ZodType>(
+const EVENT_SCHEMAS = new Map<string, z.ZodMiniType>(
   Object.entries({
     run_started: z.looseObject({
       runId: text,
@@ -28,14 +28,14 @@ const EVENT_SCHEMAS = new Map<string, z.ZodType>(
       workPackages: z.array(z.looseObject({ id: text, title: text, dependencies: z.array(text) })),
     }),
     run_resumed: z.looseObject({ runId: text }),
-    lane_changed: z.looseObject({ ...wpRef, lane, reason: text.optional() }),
+    lane_changed: z.looseObject({ ...wpRef, lane, reason: z.optional(text) }),
     attempt_started: z.looseObject({
       ...wpRef,
       role,
       agent: text,
       attempt: count,
       logFile: text,
-      head: text.optional(),
+      head: z.optional(text),
     }),
     attempt_finished: z.looseObject({
       ...wpRef,
@@ -44,11 +44,11 @@ const EVENT_SCHEMAS = new Map<string, z.ZodType>(
       attempt: count,
       success: z.boolean(),
       summary: text,
-      errorClass: text.optional(),
-      exitCode: z.number().int().nullable(),
-      durationMs: z.number().nonnegative(),
-      costUsd: money.optional(),
-      tokens: tokens.optional(),
+      errorClass: z.optional(text),
+      exitCode: z.nullable(z.int()),
+      durationMs: amount,
+      costUsd: z.optional(amount),
+      tokens: z.optional(tokens),
     }),
     review_verdict: z.looseObject({
       ...wpRef,
@@ -74,7 +74,7 @@ export function eventProblem(type: string, value: unknown): string | null {
   const schema = EVENT_SCHEMAS.get(type);
   if (schema === undefined) return null;
   const result = schema.safeParse(value, { reportInput: true });
-  return result.success ? null : formatIssue(firstIssue(result.error));
+  return result.success ? null : formatPlainIssue(firstIssue(result.error));
 }
 
 const attempt = z.looseObject({
@@ -82,15 +82,15 @@ const attempt = z.looseObject({
   agent: text,
   attempt: count,
   startedAt: text,
-  finishedAt: text.nullable(),
-  success: z.boolean().nullable(),
+  finishedAt: z.nullable(text),
+  success: z.nullable(z.boolean()),
   summary: text,
-  errorClass: text.nullable(),
-  exitCode: z.number().int().nullable(),
+  errorClass: z.nullable(text),
+  exitCode: z.nullable(z.int()),
   logFile: text,
-  costUsd: money,
+  costUsd: amount,
   tokens,
-  head: text.optional(),
+  head: z.optional(text),
 });
 
 const wpExecution = z.looseObject({
@@ -98,24 +98,24 @@ const wpExecution = z.looseObject({
   title: text,
   dependencies: z.array(text),
   lane,
-  implementationAgent: text.nullable(),
-  reviewAgent: text.nullable(),
+  implementationAgent: z.nullable(text),
+  reviewAgent: z.nullable(text),
   implementationRetries: count,
   reviewRounds: count,
   fallbackAgentsTried: z.array(text),
   attempts: z.array(attempt),
-  reviewFeedback: z.looseObject({ verdict: text, summary: text, findings: z.array(finding) }).nullable(),
-  lastError: text.nullable(),
-  startedAt: text.nullable(),
-  completedAt: text.nullable(),
-  costUsd: money,
+  reviewFeedback: z.nullable(z.looseObject({ verdict: text, summary: text, findings: z.array(finding) })),
+  lastError: z.nullable(text),
+  startedAt: z.nullable(text),
+  completedAt: z.nullable(text),
+  costUsd: amount,
   tokens,
 });
 
 const snapshotSchema = z.looseObject({
   version: z.literal(1),
   feature: text,
-  log: z.object({ offset: count, seq: count }).optional(),
+  log: z.optional(z.object({ offset: count, seq: count })),
   run: z.looseObject({
     runId: text,
     feature: text,
@@ -123,8 +123,8 @@ const snapshotSchema = z.looseObject({
     status: z.enum(['running', 'paused', 'completed', 'failed', 'aborted']),
     startedAt: text,
     updatedAt: text,
-    completedAt: text.nullable(),
-    message: text.nullable(),
+    completedAt: z.nullable(text),
+    message: z.nullable(text),
     wpsTotal: count,
     wpsCompleted: count,
     wpsFailed: count,
@@ -132,7 +132,7 @@ const snapshotSchema = z.looseObject({
     totalInvocations: count,
     retries: count,
     fallbacks: count,
-    costUsd: money,
+    costUsd: amount,
     tokens,
     agentCooldowns: z.record(text, text),
     workPackages: z.record(text, wpExecution),
@@ -143,9 +143,9 @@ const snapshotSchema = z.looseObject({
 /** What is wrong with a parsed snapshot file (`field: what was expected`), or null when it is fine. */
 export function snapshotProblem(value: unknown): string | null {
   const result = snapshotSchema.safeParse(value, { reportInput: true });
-  return result.success ? null : formatIssue(firstIssue(result.error));
+  return result.success ? null : formatPlainIssue(firstIssue(result.error));
 }
 
-function firstIssue(error: z.ZodError): z.core.$ZodIssue {
+function firstIssue(error: z.core.$ZodError): z.core.$ZodIssue {
   return error.issues[0] as z.core.$ZodIssue;
 }
