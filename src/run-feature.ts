@@ -29,6 +29,8 @@ export interface RunFeatureOptions {
   resume?: boolean | 'auto';
   signal?: AbortSignal;
   logger: Logger;
+  /** Called after each recorded event with the run as it now stands: the same object every time, folded in
+   * place, so copy it (structuredClone) to keep an earlier state. */
   onEvent?: (event: OrchestrationEvent, run: OrchestrationRun) => void;
   onAgentLine?: (wpId: string, line: string) => void;
   /** Where secrets to redact and agent binaries are looked up (default process.env). */
