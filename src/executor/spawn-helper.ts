@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { signalGroup } from './process-tree.js';
+import { onLines } from './stream-lines.js';
 
 /**
  * A small long-lived Node process that starts short commands (git) for us. Starting a process forks the one
@@ -145,17 +146,12 @@ export class SpawnHelper {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     this.child = child;
-    let partial = '';
     child.unref();
     for (const stream of [child.stdin, child.stdout]) {
       (stream as unknown as { unref?: () => void } | null)?.unref?.();
     }
     child.stdin?.on('error', () => undefined); // EPIPE after its death: 'close' below reports it
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      lines.forEach((line) => this.onAnswer(line));
-    });
+    onLines(child.stdout, (line) => this.onAnswer(line));
     const died = (why: string): void => this.onDeath(child, why);
     child.once('error', (error) => died(error.message));
     child.once('close', (code, signal) => died(`${signal ?? `exit ${code}`}`));

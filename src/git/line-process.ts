@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { signalGroup } from '../executor/process-tree.js';
+import { onLines } from '../executor/stream-lines.js';
 
 /**
  * A long-lived child that answers requests written to its stdin with lines on its stdout, in order (`git
@@ -53,7 +54,6 @@ export class LineProcess {
   private child: ChildProcess | null = null;
   private readonly queue: Pending[] = [];
   private lines: string[] = [];
-  private partial = '';
   private stderr = '';
   private timer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -113,7 +113,6 @@ export class LineProcess {
       return null;
     }
     this.child = child;
-    this.partial = '';
     this.stderr = '';
     child.unref();
     for (const stream of [child.stdin, child.stdout, child.stderr]) {
@@ -121,8 +120,8 @@ export class LineProcess {
     }
     child.stdin?.on('error', () => undefined); // EPIPE after a death: the 'exit' below reports it
     // Late output of a process we gave up on (killed, idle) belongs to no request of the new one.
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      if (this.child === child) this.onData(chunk);
+    onLines(child.stdout, (line) => {
+      if (this.child === child) this.onLine(line);
     });
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       if (this.child === child) this.stderr = (this.stderr + chunk).slice(-MAX_STDERR_CHARS);
@@ -134,21 +133,17 @@ export class LineProcess {
     return child;
   }
 
-  private onData(chunk: string): void {
-    const parts = (this.partial + chunk).split('\n');
-    this.partial = parts.pop() ?? '';
-    for (const line of parts) {
-      const head = this.queue[0];
-      if (head === undefined) continue; // output nobody asked for
-      this.lines.push(line);
-      if (!head.request.done(this.lines)) continue;
-      if (this.timer !== null) clearTimeout(this.timer);
-      this.timer = null;
-      this.queue.shift();
-      head.resolve(this.lines);
-      this.lines = [];
-      this.send();
-    }
+  private onLine(line: string): void {
+    const head = this.queue[0];
+    if (head === undefined) return; // output nobody asked for
+    this.lines.push(line);
+    if (!head.request.done(this.lines)) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.queue.shift();
+    head.resolve(this.lines);
+    this.lines = [];
+    this.send();
   }
 
   private onExit(child: ChildProcess, why: string): void {

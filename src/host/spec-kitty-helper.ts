@@ -5,6 +5,7 @@ import path from 'node:path';
 import { errorMessage } from '../errors.js';
 import { childEnv } from '../executor/run-process.js';
 import { registerGroup, terminateGroup, unregisterGroup } from '../executor/process-tree.js';
+import { onLines } from '../executor/stream-lines.js';
 import type { ProcessOutcome } from '../executor/types.js';
 import { ZYGOTE_SOURCE } from './spec-kitty-zygote.js';
 
@@ -111,7 +112,6 @@ class HelperProcess {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly waiters = new Map<number, Waiter>();
   private readonly gone: Promise<void>;
-  private stdoutBuffer = '';
   private stderrTail = '';
 
   constructor(private readonly options: HelperOptions) {
@@ -123,7 +123,7 @@ class HelperProcess {
     });
     const pid = this.child.pid;
     if (pid !== undefined) registerGroup(pid);
-    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => this.onStdout(chunk));
+    onLines(this.child.stdout, (line) => this.onLine(line));
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL);
     });
@@ -169,24 +169,20 @@ class HelperProcess {
     unregisterGroup(pid);
   }
 
-  private onStdout(chunk: string): void {
-    const lines = (this.stdoutBuffer + chunk).split('\n');
-    this.stdoutBuffer = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.startsWith('{"ready"')) this.ready = true;
-      const answer = parseAnswer(line);
-      const waiter = answer && this.waiters.get(answer.id);
-      if (!answer || !waiter) continue;
-      this.settle(answer.id, {
-        exitCode: answer.exit,
-        signal: answer.signal === null ? null : signalName(answer.signal),
-        stdout: answer.stdout,
-        stderr: answer.stderr,
-        stoppedBy: null,
-        durationMs: Date.now() - waiter.started,
-        ...(answer.cpu_ms === undefined ? {} : { cpuMs: answer.cpu_ms }),
-      });
-    }
+  private onLine(line: string): void {
+    if (line.startsWith('{"ready"')) this.ready = true;
+    const answer = parseAnswer(line);
+    const waiter = answer && this.waiters.get(answer.id);
+    if (!answer || !waiter) return;
+    this.settle(answer.id, {
+      exitCode: answer.exit,
+      signal: answer.signal === null ? null : signalName(answer.signal),
+      stdout: answer.stdout,
+      stderr: answer.stderr,
+      stoppedBy: null,
+      durationMs: Date.now() - waiter.started,
+      ...(answer.cpu_ms === undefined ? {} : { cpuMs: answer.cpu_ms }),
+    });
   }
 
   /** A hung call (a lock, a prompt) cannot be told apart from a hung helper: stop it all; the next call restarts. */
