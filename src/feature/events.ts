@@ -50,16 +50,20 @@ export function parseLaneEvents(text: string, path: string): LaneLog {
   return { events: replayOrder(events), warnings };
 }
 
-/** Reads and parses the log; a missing file gives undefined (no 3.x log: lanes come from elsewhere). */
-export async function readLaneEvents(path: string, displayPath = path): Promise<LaneLog | undefined> {
-  let text: string;
+/** The log's text; undefined when the feature has none (no 3.x log: lanes come from elsewhere). */
+export async function readStatusLogText(path: string): Promise<string | undefined> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return parseLaneEvents(text, displayPath);
+}
+
+/** Reads and parses the log; a missing file gives undefined. */
+export async function readLaneEvents(path: string, displayPath = path): Promise<LaneLog | undefined> {
+  const text = await readStatusLogText(path);
+  return text === undefined ? undefined : parseLaneEvents(text, displayPath);
 }
 
 function toLaneEvent(value: unknown, line: number): LaneEvent | undefined {

@@ -7,13 +7,13 @@ import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { KittyError } from '../errors.js';
 import { neutralise } from '../neutralise.js';
-import { latestLanes, readLaneEvents, type LaneEvent } from './events.js';
+import { latestLanes, parseLaneEvents, readStatusLogText, type LaneEvent } from './events.js';
 import { mergeSubtask } from './fields.js';
 import { listWpFiles, type WpFileRef } from './files.js';
 import { compareIds, WpIdResolver } from './ids.js';
 import { normaliseLane } from './lanes.js';
 import { resolveFeatureDir } from './resolve.js';
-import { applySubtaskMarks, readSubtaskMarks } from './subtask-marks.js';
+import { applySubtaskMarks, parseSubtaskMarks } from './subtask-marks.js';
 import { parseTasksMd } from './tasks-md.js';
 import type { Feature, Lane, Subtask, WorkPackage } from './types.js';
 import { validateWorkPackages } from './validate.js';
@@ -49,8 +49,11 @@ export async function readFeature(
   const loaded = loadDrafts(await listWpFiles(dir, display), display, warnings);
   const resolver = new WpIdResolver(loaded.map((l) => l.draft.id));
   const subtasks = await readTasksMd(join(dir, 'tasks.md'), resolver, display, warnings);
-  const lanes = await readLanes(join(dir, 'status.events.jsonl'), resolver, display, warnings);
-  const marks = await readSubtaskMarks(join(dir, 'status.events.jsonl'));
+  // One read of spec-kitty's log serves both the lanes and the subtask marks.
+  const logPath = join(dir, 'status.events.jsonl');
+  const logText = await readStatusLogText(logPath);
+  const lanes = readLanes(logText, display(logPath), resolver, warnings);
+  const marks = parseSubtaskMarks(logText ?? '');
   const drafts = loaded.map((l) => toWorkPackage(l, resolver, subtasks, lanes, display, warnings));
   const workPackages = applySubtaskMarks(drafts, marks, (id) => resolver.resolve(id));
   validateWorkPackages(workPackages.map((wp) => ({ ...wp, file: display(wp.promptFile) })));
@@ -97,21 +100,21 @@ async function readTasksMd(
   return out;
 }
 
-async function readLanes(
-  path: string,
+function readLanes(
+  text: string | undefined,
+  logPath: string,
   resolver: WpIdResolver,
-  display: (p: string) => string,
   warnings: string[],
-): Promise<LaneSources> {
-  const log = await readLaneEvents(path, display(path));
-  if (log === undefined) return { events: undefined, logPath: display(path) };
+): LaneSources {
+  if (text === undefined) return { events: undefined, logPath };
+  const log = parseLaneEvents(text, logPath);
   warnings.push(...log.warnings);
   // Events for WPs that no longer have a prompt file are history, not an error.
   const known = log.events.flatMap((e) => {
     const id = resolver.resolve(e.wpId);
     return id === undefined ? [] : [{ ...e, wpId: id }];
   });
-  return { events: latestLanes(known), logPath: display(path) };
+  return { events: latestLanes(known), logPath };
 }
 
 function toWorkPackage(

@@ -3,7 +3,6 @@
  * records subtask completion as annotations in status.events.jsonl,
  * `{"kind":"annotation","wp_id":"WP01","delta":{"subtasks":{"T001":"done"}}}`. The last mark of a subtask wins.
  */
-import { readFile } from 'node:fs/promises';
 import type { WorkPackage } from './types.js';
 
 /** Per WP id as written, per subtask id: whether its last mark says done. */
@@ -23,15 +22,6 @@ export function parseSubtaskMarks(text: string): SubtaskMarks {
     marks.set(record.wp_id, wp);
   }
   return marks;
-}
-
-/** The marks of the log at `path` (none when it does not exist). */
-export async function readSubtaskMarks(path: string): Promise<SubtaskMarks> {
-  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return '';
-    throw error;
-  });
-  return parseSubtaskMarks(text);
 }
 
 /** The WPs with their subtasks' done flags as last marked (`resolve` maps a logged WP id to ours). */
